@@ -1,0 +1,52 @@
+// Package envelope owns the JSON shapes the agent exchanges over MQTT
+// (CONTRACT §4): alerts, session audit records, status, configuration state
+// and dispatch messages. The core builds them; the MQTT link only routes
+// bytes, so what reaches the broker is decided and tested here.
+package envelope
+
+import "time"
+
+// Topic suffixes below tg/v1/<site>/<terminal>/.
+const (
+	TopicStatus      = "status"
+	TopicAlert       = "alert"
+	TopicSession     = "session"
+	TopicConfigState = "config/state"
+	TopicDispatch    = "dispatch"
+)
+
+// Message is one durable outbound message. Topic is relative to the
+// terminal's prefix (tg/v1/<site>/<terminal>/); ID is the envelope's unique
+// id, which consumers de-duplicate on.
+type Message struct {
+	ID      string `json:"id"`
+	Topic   string `json:"topic"`
+	Payload []byte `json:"payload"`
+}
+
+// Status is the retained status payload; the Last Will carries the same
+// Boot with State "offline", so a late Will of a previous run can be told
+// apart from this run's.
+type Status struct {
+	State string    `json:"state"` // online, offline
+	TS    time.Time `json:"ts"`
+	Boot  string    `json:"boot"`
+	Agent string    `json:"agent"`
+	Link  string    `json:"link"` // up, down
+	UI    string    `json:"ui"`   // up, down, off
+}
+
+// Dispatch is a guard console's word on an alert (console → agent).
+type Dispatch struct {
+	AlertID string `json:"alert_id"`
+	State   string `json:"state"` // claimed, arrived, resolved
+	Guard   string `json:"guard,omitempty"`
+	ETAS    int    `json:"eta_s,omitempty"`
+}
+
+// Dispatch states.
+const (
+	DispatchClaimed  = "claimed"
+	DispatchArrived  = "arrived"
+	DispatchResolved = "resolved"
+)

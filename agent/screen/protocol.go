@@ -1,0 +1,35 @@
+package screen
+
+// The screen-process protocol: tgagent starts tgscreen and writes
+// ToDisplay messages to its standard input, one JSON object per line;
+// tgscreen writes FromDisplay messages to its standard output, one per line.
+// Unknown message types and fields are ignored on both sides, so either end
+// can be upgraded first. docs/screen-protocol.md is the reference.
+
+// Message types on the screen pipe.
+const (
+	MsgShow  = "show"  // agent → screen: draw Screen now
+	MsgReady = "ready" // screen → agent: window is up; resend the current screen
+	MsgInput = "input" // screen → agent: the customer touched, clicked or pressed a key
+)
+
+// Input sources reported by tgscreen.
+const (
+	SourceTouch = "touch"
+	SourceClick = "click"
+	SourceKey   = "key"
+)
+
+// ToDisplay is one line written to tgscreen.
+type ToDisplay struct {
+	Type   string  `json:"type"`
+	Screen *Screen `json:"screen,omitempty"`
+}
+
+// FromDisplay is one line read from tgscreen.
+type FromDisplay struct {
+	Type   string `json:"type"`
+	Source string `json:"source,omitempty"` // touch, click, key
+	Key    string `json:"key,omitempty"`    // for key: ENTER, ESCAPE, …
+	Seq    uint64 `json:"seq,omitempty"`    // the screen it was aimed at
+}
