@@ -1,0 +1,132 @@
+// Package config is the one configuration schema of the agent: the shipped
+// defaults (configs/default.yaml), the local --config file and every signed
+// remote document go through the same path — deep merge, strict decode
+// (an unknown key is an error that names it), validation that collects every
+// problem with its field path and compiles every rule — before anything
+// changes. Build does no I/O.
+package config
+
+import (
+	"time"
+
+	"github.com/transferguard/transferguard/agent/rules"
+)
+
+// Policy is the effective configuration: everything the agent decides by.
+// A *Policy is immutable once built; a change builds a new one.
+type Policy struct {
+	Timezone    string             `json:"timezone"`
+	Timings     Timings            `json:"timings"`
+	Alerts      Alerts             `json:"alerts"`
+	Languages   []string           `json:"languages"`
+	DefaultLang string             `json:"default_lang"`
+	Rules       map[string]*Rule   `json:"rules"`
+	Watchlist   WatchlistConfig    `json:"watchlist"`
+	Screens     map[string]Screens `json:"screens"`
+
+	loc     *time.Location
+	ordered []*Rule
+}
+
+// Timings are the durations of the customer-facing flow, in seconds so a
+// YAML author cannot mistake the unit.
+type Timings struct {
+	ReminderS       int `json:"reminder_s"`
+	CoolingOffS     int `json:"cooling_off_s"`
+	LinkTimeoutS    int `json:"link_timeout_s"`
+	HeartbeatS      int `json:"heartbeat_s"`
+	EarlyAckGraceMS int `json:"early_ack_grace_ms"`
+}
+
+// Alerts sets when a session becomes an alert and a HOLD.
+type Alerts struct {
+	Medium    int    `json:"medium"`
+	High      int    `json:"high"`
+	HoldLevel string `json:"hold_level"`
+	Lang      string `json:"lang"`
+	// CorrelationKey is a hex HMAC-SHA-256 key shared by the fleet; when
+	// set, alerts carry card_key and payee_key so consoles can follow a
+	// victim across terminals without holding the numbers.
+	CorrelationKey string `json:"correlation_key"`
+}
+
+// Rule is one risk rule: when its condition holds, the session gains
+// Score and the alert gains Text as a reason.
+type Rule struct {
+	ID      string            `json:"-"`
+	When    string            `json:"when"`
+	Score   int               `json:"score"`
+	Enabled *bool             `json:"enabled,omitempty"`
+	Text    map[string]string `json:"text"`
+	Advice  map[string]string `json:"advice"`
+
+	prog *rules.Program
+}
+
+// Program is the compiled condition; nil only on a Rule that was not built.
+func (r *Rule) Program() *rules.Program { return r.prog }
+
+// On reports whether the rule takes part in scoring.
+func (r *Rule) On() bool { return r.Enabled == nil || *r.Enabled }
+
+// WatchlistConfig is a local watchlist (for tests and demos); signed remote
+// watchlists add to it.
+type WatchlistConfig struct {
+	Accounts []string `json:"accounts"`
+	Phones   []string `json:"phones"`
+}
+
+// Screens are the texts of every screen in one language.
+type Screens struct {
+	Standby         ScreenText `json:"standby"`
+	Reminder        ScreenText `json:"reminder"`
+	TransferWarning ScreenText `json:"transfer_warning"`
+	HighRisk        ScreenText `json:"high_risk"`
+	StaffComing     ScreenText `json:"staff_coming"`
+}
+
+// ScreenText is what one screen says. Placeholders {s}, {guard} and {eta}
+// are filled by the agent; a line whose placeholder has no value is left out.
+type ScreenText struct {
+	Title          string   `json:"title"`
+	Lines          []string `json:"lines"`
+	Footer         string   `json:"footer"`
+	CountdownLabel string   `json:"countdown_label"`
+	AckPrompt      string   `json:"ack_prompt"`
+	Voice          string   `json:"voice"`
+}
+
+// ByName returns the texts of the screen called name (agent/screen names).
+func (s Screens) ByName(name string) (ScreenText, bool) {
+	switch name {
+	case "standby":
+		return s.Standby, true
+	case "reminder":
+		return s.Reminder, true
+	case "transfer_warning":
+		return s.TransferWarning, true
+	case "high_risk":
+		return s.HighRisk, true
+	case "staff_coming":
+		return s.StaffComing, true
+	}
+	return ScreenText{}, false
+}
+
+// Location is the policy's time zone, for rules on the hour of day.
+func (p *Policy) Location() *time.Location { return p.loc }
+
+// OrderedRules returns the enabled rules sorted by id, so evaluation and
+// reasons come out in a stable order.
+func (p *Policy) OrderedRules() []*Rule { return p.ordered }
+
+// Lang returns lang when the policy has screens for it, else the default.
+func (p *Policy) Lang(lang string) string {
+	if _, ok := p.Screens[lang]; ok && lang != "" {
+		return lang
+	}
+	return p.DefaultLang
+}
+
+// Seconds converts a whole number of seconds from the policy to a Duration.
+func Seconds(s int) time.Duration { return time.Duration(s) * time.Second }

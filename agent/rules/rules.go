@@ -1,0 +1,83 @@
+// Package rules compiles and evaluates the risk rules bank IT writes as
+// expressions (github.com/expr-lang/expr). A rule is type-checked against
+// Env when its configuration is validated, so a typo rejects the document
+// at the bank instead of failing in front of a customer.
+//
+// # Trust model
+//
+// Rule text comes only from the shipped defaults, the local configuration
+// file or a signed document (agent/remote). Expressions are sandboxed by
+// expr: no I/O, no reflection on outside values, a bounded AST size and
+// evaluation over a plain struct.
+package rules
+
+import (
+	"fmt"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Env is everything a rule can see of a session. Field names are the
+// variable names in rule text (expr tags); docs/rules.md lists them.
+type Env struct {
+	Channel     string  `expr:"channel"`      // ATM or COUNTER
+	Fn          string  `expr:"fn"`           // last FUNC: TRANSFER, WITHDRAW, …; "" before one
+	Age         int     `expr:"age"`          // years; -1 when the controller did not say
+	Region      string  `expr:"region"`       // 6-digit administrative code, "" when unknown
+	Lang        string  `expr:"lang"`         // customer language
+	AmountMinor int64   `expr:"amount_minor"` // last AMOUNT in minor units; 0 before one
+	Amount      float64 `expr:"amount"`       // the same in major units (yuan)
+	Currency    string  `expr:"currency"`     // ISO 4217, CNY by default
+	PayeeSet    bool    `expr:"payee_set"`    // a PAYEE frame arrived
+	PayeeNew    bool    `expr:"payee_new"`    // the customer never paid this payee
+	PayeeListed bool    `expr:"payee_listed"` // payee account on the watchlist
+	PhoneCall   bool    `expr:"phone_call"`   // phone-call sensor is ON now
+	PhoneSeen   bool    `expr:"phone_seen"`   // it was ON at some point in the session
+	PhoneListed bool    `expr:"phone_listed"` // a sensor-reported number is on the watchlist
+	Confirmed   bool    `expr:"confirmed"`    // customer confirmed on the terminal
+	Transfers   int     `expr:"transfers"`    // FUNC TRANSFER count in this session
+	Cancels     int     `expr:"cancels"`      // CANCEL count in this session
+	Hour        int     `expr:"hour"`         // local hour 0-23 (policy timezone)
+	Weekday     int     `expr:"weekday"`      // 0 Sunday … 6 Saturday
+	SessionS    float64 `expr:"session_s"`    // seconds since START
+	FuncS       float64 `expr:"func_s"`       // seconds since the last FUNC; 0 before one
+	// Sensors holds every sensor kind seen, true while ON (e.g. sensors["PHONE_CALL"]).
+	Sensors map[string]bool `expr:"sensors"`
+}
+
+// maxNodes bounds a rule's size so a pushed document cannot ship an
+// expression that is costly to evaluate on every frame.
+const maxNodes = 500
+
+// Program is one compiled rule condition.
+type Program struct {
+	src string
+	p   *vm.Program
+}
+
+// Compile type-checks src against Env and requires a boolean result.
+func Compile(src string) (*Program, error) {
+	if src == "" {
+		return nil, fmt.Errorf("empty expression")
+	}
+	p, err := expr.Compile(src, expr.Env(Env{}), expr.AsBool(), expr.MaxNodes(maxNodes))
+	if err != nil {
+		return nil, fmt.Errorf("compile %q: %w", src, err)
+	}
+	return &Program{src: src, p: p}, nil
+}
+
+// String returns the rule's source text.
+func (p *Program) String() string { return p.src }
+
+// Match evaluates the condition. A run-time error (there are few after type
+// checking) counts as not matching and is returned for the caller to log.
+func (p *Program) Match(env *Env) (bool, error) {
+	out, err := expr.Run(p.p, env)
+	if err != nil {
+		return false, fmt.Errorf("rule %q: %w", p.src, err)
+	}
+	b, _ := out.(bool)
+	return b, nil
+}

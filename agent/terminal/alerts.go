@@ -1,0 +1,142 @@
+package terminal
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/pan"
+)
+
+// Alert kinds and message types (CONTRACT §4).
+const (
+	KindRisk   = "risk"
+	KindPanic  = "panic"
+	KindTamper = "tamper"
+
+	TypeAlert       = "alert"
+	TypeAlertUpdate = "alert_update"
+)
+
+// raiseRisk publishes the first alert of a session that crossed the alert
+// level.
+func (t *Terminal) raiseRisk(now time.Time) {
+	s := t.sess
+	s.alertID = t.o.IDs()
+	t.alerted[s.alertID] = s.id
+	t.log.Warn().Str("session", s.id).Str("alert_id", s.alertID).Str("level", s.level).Int("score", s.score).Msg("alert raised")
+	t.publishRisk(now, TypeAlert)
+}
+
+// publishUpdate republishes a session's alert after a change (level,
+// reasons, confirm, cancel, done, end) under the same alert_id.
+func (t *Terminal) publishUpdate(now time.Time) {
+	if s := t.sess; s != nil && s.alertID != "" {
+		t.publishRisk(now, TypeAlertUpdate)
+	}
+}
+
+func (t *Terminal) publishRisk(now time.Time, typ string) {
+	s := t.sess
+	a := t.envelope(now, typ, s.alertID, KindRisk, s.level, s.score)
+	for _, r := range s.firedRules() {
+		a.Reasons = append(a.Reasons, envelope.Reason{Rule: r.ID, Text: r.Text[s.policy.Alerts.Lang]})
+	}
+	t.fillSession(&a, s)
+	s.alertLevel, s.alertReasons = s.level, len(a.Reasons)
+	t.publish(envelope.TopicAlert, a.ID, a)
+}
+
+// raisePanic raises a silent duress alert: nothing changes on the customer's
+// screen, nothing is sent to the controller.
+func (t *Terminal) raisePanic(now time.Time) {
+	a := t.envelope(now, TypeAlert, t.o.IDs(), KindPanic, LevelHigh, 100)
+	a.Reasons = []envelope.Reason{{Rule: "panic-button", Text: t.fixedText("panic")}}
+	if s := t.sess; s != nil {
+		t.fillSession(&a, s)
+	} else {
+		a.Channel = "COUNTER"
+	}
+	t.log.Warn().Str("alert_id", a.AlertID).Msg("panic alert raised")
+	t.publish(envelope.TopicAlert, a.ID, a)
+}
+
+// raiseTamper reports that the link died while a customer was mid-session.
+func (t *Terminal) raiseTamper(now time.Time) {
+	a := t.envelope(now, TypeAlert, t.o.IDs(), KindTamper, LevelHigh, 100)
+	a.Reasons = []envelope.Reason{{Rule: "link-down", Text: t.fixedText("link-down")}}
+	t.fillSession(&a, t.sess)
+	t.log.Warn().Str("alert_id", a.AlertID).Str("session", t.sess.id).Msg("tamper alert raised")
+	t.publish(envelope.TopicAlert, a.ID, a)
+}
+
+func (t *Terminal) envelope(now time.Time, typ, alertID, kind, level string, score int) envelope.Alert {
+	return envelope.Alert{
+		V: 1, ID: t.o.IDs(), Type: typ, AlertID: alertID, TS: envelope.Time(now),
+		Site: t.o.Site, Terminal: t.o.Terminal, Kind: kind, Level: level, Score: score,
+	}
+}
+
+// fillSession copies what the alert may say of the session: masked
+// numbers and correlation keys only.
+func (t *Terminal) fillSession(a *envelope.Alert, s *session) {
+	key := s.policy.Alerts.CorrelationKey
+	a.Session, a.Channel, a.Held = s.id, s.channel, s.holdReason != "" && s.holdReason != "cooling_off"
+	a.Customer = &envelope.Customer{Card: s.card.Masked(), Region: s.region, CardKey: pan.Key(key, s.card.Reveal())}
+	if s.age >= 0 {
+		age := s.age
+		a.Customer.Age = &age
+	}
+	if s.fn != "" || s.payeeSet || s.amountMinor > 0 {
+		a.Txn = &envelope.Txn{
+			Fn: s.fn, AmountMinor: s.amountMinor, Currency: s.currency,
+			Payee: s.payee.Masked(), PayeeListed: s.payeeListed, PayeeNew: s.payeeNew,
+			PayeeKey: pan.Key(key, s.payee.Reveal()),
+		}
+	}
+	a.State = sessionState(s)
+}
+
+// sessionState summarises where the transaction stands, for consoles.
+func sessionState(s *session) string {
+	switch {
+	case s.ended:
+		return "ended"
+	case s.done == "OK":
+		return "done_ok"
+	case s.done != "":
+		return "done_fail"
+	case s.cancels > 0 && !s.confirmed:
+		return "cancelled"
+	case s.confirmed:
+		return "confirmed"
+	}
+	return "open"
+}
+
+// fixedText is the alert text of the built-in kinds, in the alert language.
+func (t *Terminal) fixedText(what string) string {
+	zh := t.policy.Alerts.Lang == "zh"
+	switch {
+	case what == "panic" && zh:
+		return "柜台紧急按钮被按下"
+	case what == "panic":
+		return "Counter duress button pressed"
+	case zh:
+		return "客户操作期间终端串口链路中断"
+	}
+	return "Terminal serial link lost during a customer session"
+}
+
+// publish marshals and hands a message to the durable outbox. A failure
+// here is a failing disk: it is logged loudly, and the decision (screen,
+// HOLD) has already been made regardless.
+func (t *Terminal) publish(topic, id string, v any) {
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = t.o.Publisher.Publish(envelope.Message{ID: id, Topic: topic, Payload: b})
+	}
+	if err != nil {
+		t.log.Error().Err(err).Str("topic", topic).Str("id", id).Msg("outbox write failed; message lost")
+	}
+}

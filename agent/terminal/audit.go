@@ -1,0 +1,94 @@
+package terminal
+
+import (
+	"time"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/screen"
+)
+
+// auditScreen is one screen of the session's audit trail.
+type auditScreen struct {
+	envelope.ScreenShown
+	shownAt time.Time
+	closed  bool
+}
+
+// screenChanged closes the previous audit entry and opens one for name.
+func (s *session) screenChanged(name string, now time.Time) {
+	if a := s.lastAudit(); a != nil && !a.closed {
+		a.DurationMS, a.closed = now.Sub(a.shownAt).Milliseconds(), true
+	}
+	s.audit = append(s.audit, auditScreen{
+		ScreenShown: envelope.ScreenShown{Name: name, Shown: envelope.Time(now)},
+		shownAt:     now,
+	})
+}
+
+func (s *session) lastAudit() *auditScreen {
+	if len(s.audit) == 0 {
+		return nil
+	}
+	return &s.audit[len(s.audit)-1]
+}
+
+// closeWarning records how the latest transfer warning was closed.
+func (t *Terminal) closeWarning(now time.Time, how string) {
+	s := t.sess
+	for i := len(s.audit) - 1; i >= 0; i-- {
+		if s.audit[i].Name == screen.TransferWarning {
+			if s.audit[i].Ack == "" {
+				s.audit[i].Ack = how
+			}
+			return
+		}
+	}
+}
+
+// endSession closes the open session: releases any hold, publishes the
+// alert's final update and the audit record, and returns to standby.
+func (t *Terminal) endSession(now time.Time, reason string) {
+	s := t.sess
+	if a := s.lastAudit(); a != nil && !a.closed {
+		a.DurationMS, a.closed = now.Sub(a.shownAt).Milliseconds(), true
+	}
+	if s.holdReason != "" {
+		t.release(now)
+	}
+	s.ended = true
+	t.publishUpdate(now)
+	if s.alertID != "" || s.warned() {
+		t.publishRecord(now, reason)
+	}
+	delete(t.alerted, s.alertID)
+	t.log.Info().Str("session", s.id).Str("reason", reason).Str("level", s.level).Msg("session ended")
+	t.sess = nil
+}
+
+// warned reports whether the session showed any warning screen.
+func (s *session) warned() bool {
+	for _, a := range s.audit {
+		if a.Name != screen.Reminder && a.Name != screen.Standby {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Terminal) publishRecord(now time.Time, reason string) {
+	s := t.sess
+	r := envelope.SessionRecord{
+		V: 1, ID: t.o.IDs(), Type: "session", TS: envelope.Time(now),
+		Site: t.o.Site, Terminal: t.o.Terminal, Session: s.id, Channel: s.channel, Lang: s.lang,
+		Started: envelope.Time(s.started), Ended: envelope.Time(now), EndReason: reason,
+		State: sessionState(s), AlertID: s.alertID, Level: s.level, Score: s.score,
+		Screens: []envelope.ScreenShown{},
+	}
+	for _, rule := range s.firedRules() {
+		r.Rules = append(r.Rules, rule.ID)
+	}
+	for _, a := range s.audit {
+		r.Screens = append(r.Screens, a.ScreenShown)
+	}
+	t.publish(envelope.TopicSession, r.ID, r)
+}

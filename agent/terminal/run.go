@@ -1,0 +1,65 @@
+package terminal
+
+import (
+	"context"
+	"time"
+
+	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/screen"
+)
+
+// Update is a new effective configuration from bank IT. A nil field
+// leaves that part as it is.
+type Update struct {
+	Policy    *config.Policy
+	Watchlist Watchlist
+}
+
+// Inputs are the channels the adapters feed. A nil channel is never read.
+type Inputs struct {
+	Frames   <-chan frame.Frame         // valid, de-duplicated controller frames
+	Display  <-chan screen.FromDisplay  // touches, clicks and keys from tgscreen
+	Dispatch <-chan envelope.Dispatch   // guard console messages
+	Updates  <-chan Update              // applied configuration and watchlists
+	Resend   <-chan struct{}            // display came back: show the current screen again
+}
+
+// Run serialises every input and timer onto one goroutine until ctx ends.
+// Timers follow the Terminal's clock; in production that is the wall clock.
+func (t *Terminal) Run(ctx context.Context, in Inputs) error {
+	timer := time.NewTimer(time.Until(t.NextDeadline()))
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case f := <-in.Frames:
+			t.HandleFrame(f)
+		case d := <-in.Display:
+			t.HandleInput(d)
+		case d := <-in.Dispatch:
+			t.HandleDispatch(d)
+		case u := <-in.Updates:
+			if u.Policy != nil {
+				t.SetPolicy(u.Policy)
+			}
+			if u.Watchlist != nil {
+				t.SetWatchlist(u.Watchlist)
+			}
+		case <-in.Resend:
+			t.o.Display.Show(t.shown)
+		case <-timer.C:
+			t.Tick()
+		}
+		wait := t.NextDeadline().Sub(t.o.Clock.Now())
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(max(wait, 0))
+	}
+}

@@ -1,0 +1,221 @@
+package terminal
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/transferguard/transferguard/agent/agenttest"
+	"github.com/transferguard/transferguard/agent/clock"
+	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/scenario"
+)
+
+var update = flag.Bool("update", false, "rewrite the scenario goldens (want.jsonl)")
+
+// scenarioDir holds the scenarios shared with tgsim and the integration
+// tests: one folder per case with signals.txt, optional policy.yaml, and
+// want.jsonl, the golden of everything the core did.
+const scenarioDir = "../../testdata/scenarios"
+
+// epoch is 10:00 in Beijing on the day the scenarios were written.
+var epoch = time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
+
+// harness plays a scenario against a Terminal on a fake clock.
+type harness struct {
+	t   testing.TB
+	clk *clock.Fake
+	rec *agenttest.Recorder
+	term *Terminal
+	seq  uint16
+	lastHB time.Time
+}
+
+func newHarness(t testing.TB, layers ...map[string]any) *harness {
+	t.Helper()
+	p, err := config.Build(append([]map[string]any{config.Defaults()}, layers...)...)
+	if err != nil {
+		t.Fatalf("policy: %v", err)
+	}
+	h := &harness{t: t, clk: clock.NewFake(epoch), rec: &agenttest.Recorder{}}
+	n := 0
+	h.term = New(Options{
+		Site: "S1", Terminal: "T1", Policy: p, Watchlist: listOf(p.Watchlist),
+		Clock: h.clk, Controller: h.rec, Display: h.rec, Publisher: h.rec, Status: h.rec,
+		Log: zerolog.Nop(), IDs: func() string { n++; return fmt.Sprintf("ID%04d", n) },
+	})
+	h.lastHB = epoch
+	return h
+}
+
+// advance moves the clock by d, ticking at every deadline on the way; a
+// controller that is not silent sends HB every 5 s.
+func (h *harness) advance(d time.Duration, silent bool) {
+	end := h.clk.Now().Add(d)
+	for {
+		next := h.term.NextDeadline()
+		if hb := h.lastHB.Add(5 * time.Second); !silent && hb.Before(next) {
+			next = hb
+		}
+		if next.After(end) {
+			break
+		}
+		h.clk.Advance(next.Sub(h.clk.Now()))
+		if !silent && !h.clk.Now().Before(h.lastHB.Add(5*time.Second)) {
+			h.send(scenarioFrame("HB up=1"))
+			h.lastHB = h.clk.Now()
+		}
+		h.term.Tick()
+	}
+	h.clk.Advance(end.Sub(h.clk.Now()))
+	h.term.Tick()
+}
+
+func (h *harness) send(st scenario.Step) {
+	f := st.Frame
+	f.Seq = h.seq
+	h.seq++
+	h.term.HandleFrame(f)
+}
+
+func scenarioFrame(line string) scenario.Step {
+	st, err := scenario.ParseLine(line)
+	if err != nil {
+		panic(err)
+	}
+	return st
+}
+
+// play runs every step; expect steps are checked against the frames the
+// core sent since the previous expect.
+func (h *harness) play(steps []scenario.Step) {
+	from := 0
+	for _, st := range steps {
+		switch st.Kind {
+		case scenario.Send:
+			h.advance(st.Delay, false)
+			h.send(st)
+			if st.Frame.Type != "HB" {
+				h.lastHB = h.clk.Now()
+			}
+		case scenario.Wait:
+			h.advance(st.Delay, false)
+		case scenario.Silence:
+			h.advance(st.Delay, true)
+		case scenario.Expect:
+			frames := h.rec.Frames("")
+			found := -1
+			for i := from; i < len(frames); i++ {
+				if scenario.Matches(st.Frame, toFrame(frames[i])) {
+					found = i
+					break
+				}
+			}
+			if found < 0 {
+				h.t.Errorf("line %d: expected %s %v, the agent sent none after frame %d", st.Line, st.Frame.Type, st.Frame.Fields, from)
+				continue
+			}
+			from = found + 1
+		case scenario.Raw:
+			h.t.Logf("line %d: raw bytes are for the serial player (tgsim), skipped by the core harness", st.Line)
+		}
+	}
+}
+
+var longDigits = regexp.MustCompile(`\d{13,}`)
+
+func TestScenarios(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join(scenarioDir, "*", "signals.txt"))
+	if len(dirs) < 9 {
+		t.Fatalf("found %d scenarios, want one per CONTRACT §3 row (9)", len(dirs))
+	}
+	for _, sig := range dirs {
+		dir := filepath.Dir(sig)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			steps := mustSteps(t, sig)
+			var layers []map[string]any
+			if b, err := os.ReadFile(filepath.Join(dir, "policy.yaml")); err == nil {
+				l, err := config.ParseYAML(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				layers = append(layers, l)
+			}
+			h := newHarness(t, layers...)
+			h.play(steps)
+			got := golden(t, h.rec.Events())
+			if m := longDigits.Find(got); m != nil {
+				t.Errorf("a whole card or account number left the core: %s", m)
+			}
+			wantPath := filepath.Join(dir, "want.jsonl")
+			if *update {
+				if err := os.WriteFile(wantPath, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(wantPath)
+			if err != nil {
+				t.Fatalf("%v (run go test ./agent/terminal -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("outputs differ from %s (rerun with -update if the change is meant):\n%s", wantPath, firstDiff(got, want))
+			}
+		})
+	}
+}
+
+func mustSteps(t testing.TB, path string) []scenario.Step {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := scenario.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return steps
+}
+
+// golden renders events as JSON lines, leaving out the agent's own
+// heartbeats, which would only be noise.
+func golden(t testing.TB, events []agenttest.Event) []byte {
+	var buf bytes.Buffer
+	for _, e := range events {
+		if e.Out == "frame" && e.Type == "HB" {
+			continue
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes()
+}
+
+func firstDiff(got, want []byte) string {
+	g, w := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl []byte
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if !bytes.Equal(gl, wl) {
+			return fmt.Sprintf("line %d\n got: %s\nwant: %s", i+1, gl, wl)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,307 @@
+package terminal
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/transferguard/transferguard/agent/clock"
+	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/screen"
+)
+
+// Options wires a Terminal. Every interface field is required except
+// Watchlist (nothing listed) and IDs (random ULIDs).
+type Options struct {
+	Site, Terminal string
+	Policy         *config.Policy
+	Watchlist      Watchlist
+	Clock          clock.Clock
+	Controller     Controller
+	Display        Display
+	Publisher      Publisher
+	Status         StatusSink
+	Log            zerolog.Logger
+	// IDs returns a new unique, time-sortable id (ULID) for sessions,
+	// alerts and messages.
+	IDs func() string
+}
+
+// Terminal is the state of one terminal. It is not safe for concurrent
+// use: Runner serialises every call onto one goroutine.
+type Terminal struct {
+	o       Options
+	log     zerolog.Logger
+	policy  *config.Policy
+	booted  time.Time
+	sess    *session
+	lastRx  time.Time // last valid frame
+	linkUp  bool
+	nextHB  time.Time
+	shown   screen.Screen // last screen decided
+	seq     uint64
+	alerted map[string]string // alert_id → session id, for dispatch routing
+}
+
+// New returns a Terminal showing standby with the link down until the
+// first valid frame.
+func New(o Options) *Terminal {
+	if o.Watchlist == nil {
+		o.Watchlist = emptyList{}
+	}
+	if o.IDs == nil {
+		o.IDs = NewULIDs(o.Clock)
+	}
+	now := o.Clock.Now()
+	t := &Terminal{
+		o: o, log: o.Log.With().Str("component", "terminal").Logger(),
+		policy: o.Policy, booted: now, alerted: map[string]string{},
+		nextHB: now.Add(config.Seconds(o.Policy.Timings.HeartbeatS)),
+	}
+	o.Status.SetLink(false)
+	t.render(now)
+	return t
+}
+
+// SetPolicy installs a new effective policy. An open session keeps the
+// policy it started with, so the warning a customer is reading never
+// changes under them; standby follows at once.
+func (t *Terminal) SetPolicy(p *config.Policy) {
+	t.policy = p
+	if t.sess == nil {
+		t.render(t.o.Clock.Now())
+	}
+}
+
+// SetWatchlist installs a new watchlist; it applies from the next lookup.
+func (t *Terminal) SetWatchlist(w Watchlist) {
+	if w == nil {
+		w = emptyList{}
+	}
+	t.o.Watchlist = w
+}
+
+// Screen returns the screen currently decided.
+func (t *Terminal) Screen() screen.Screen { return t.shown }
+
+// HandleFrame processes one valid, de-duplicated frame from the controller.
+func (t *Terminal) HandleFrame(f frame.Frame) {
+	now := t.o.Clock.Now()
+	t.lastRx = now
+	if !t.linkUp {
+		t.linkUp = true
+		t.o.Status.SetLink(true)
+		t.log.Info().Msg("serial link up")
+	}
+	switch f.Type {
+	case "HELLO":
+		t.hello(now, f)
+	case "START":
+		t.start(now, f)
+	case "PANIC":
+		t.raisePanic(now)
+	case "HB":
+	default:
+		if t.sess == nil {
+			if f.Type != "END" && f.Type != "SENSOR" {
+				t.log.Warn().Str("type", f.Type).Msg("frame outside a session ignored")
+			}
+			return
+		}
+		t.sessionFrame(now, f)
+	}
+	t.render(now)
+}
+
+func (t *Terminal) hello(now time.Time, f frame.Frame) {
+	t.log.Info().Str("model", f.Value("model")).Str("fw", f.Value("fw")).Str("proto", f.Value("proto")).Msg("controller hello")
+	if t.sess != nil {
+		t.endSession(now, "controller_restart")
+	}
+}
+
+func (t *Terminal) start(now time.Time, f frame.Frame) {
+	if t.sess != nil {
+		t.endSession(now, "replaced")
+	}
+	s := newSession(t.o.IDs(), t.policy, now)
+	s.applyStart(f.Value)
+	s.remindEnd = now.Add(config.Seconds(s.policy.Timings.ReminderS))
+	t.sess = s
+	t.log.Info().Str("session", s.id).Str("channel", s.channel).Str("lang", s.lang).Msg("session started")
+	t.evaluate(now)
+}
+
+// sessionFrame applies a frame that belongs to the open session.
+func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
+	s := t.sess
+	switch f.Type {
+	case "FUNC":
+		s.fn = f.Value("fn")
+		s.funcAt = now
+		if s.fn == "TRANSFER" {
+			s.transfers++
+			s.warnAt, s.warnAcked = now, false
+			t.hold(now, "cooling_off")
+		}
+	case "PAYEE":
+		s.payee = panOf(f.Value("acct"))
+		s.payeeSet = true
+		s.payeeNew = f.Value("new") == "1"
+		s.payeeListed = !s.payee.IsZero() && t.o.Watchlist.HasAccount(s.payee.Reveal())
+	case "AMOUNT":
+		if v, err := strconv.ParseInt(f.Value("minor"), 10, 64); err == nil && v >= 0 {
+			s.amountMinor = v
+		}
+		if c := f.Value("cur"); c != "" {
+			s.currency = c
+		}
+	case "CONFIRM":
+		s.confirmed = true
+	case "CANCEL":
+		s.cancels++
+		t.cancel(now)
+	case "DONE":
+		s.done = f.Value("result")
+	case "END":
+		t.endSession(now, "end")
+		return
+	case "SENSOR":
+		t.sensor(f)
+	case "KEY":
+		if f.Value("key") == "ENTER" {
+			t.acknowledge(now, "key")
+		}
+		return
+	}
+	t.evaluate(now)
+	if f.Type == "DONE" || f.Type == "CONFIRM" {
+		t.publishUpdate(now)
+	}
+}
+
+func (t *Terminal) sensor(f frame.Frame) {
+	s := t.sess
+	kind, on := f.Value("kind"), f.Value("state") == "ON"
+	s.sensors[kind] = on
+	if kind == "PHONE_CALL" && on {
+		s.phoneSeen = true
+		if n := f.Value("number"); n != "" && t.o.Watchlist.HasPhone(n) {
+			s.phoneListed = true
+		}
+	}
+}
+
+// cancel: the customer abandoned the transaction. A cooling-off hold has
+// nothing left to guard; a risk hold stays until staff clear it or END.
+func (t *Terminal) cancel(now time.Time) {
+	s := t.sess
+	if s.warningPending() {
+		s.warnAcked = true
+		t.closeWarning(now, "cancel")
+	}
+	if s.holdReason == "cooling_off" {
+		t.release(now)
+	}
+	t.publishUpdate(now)
+}
+
+// HandleInput processes a touch, click or key from the screen process.
+func (t *Terminal) HandleInput(in screen.FromDisplay) {
+	if in.Type != screen.MsgInput {
+		return
+	}
+	if in.Source == screen.SourceKey && in.Key != "ENTER" && in.Key != "KP_ENTER" {
+		return
+	}
+	now := t.o.Clock.Now()
+	t.acknowledge(now, in.Source)
+	t.render(now)
+}
+
+// HandleDispatch processes a guard console's word on an alert.
+func (t *Terminal) HandleDispatch(d envelope.Dispatch) {
+	now := t.o.Clock.Now()
+	s := t.sess
+	if s == nil || s.alertID == "" || d.AlertID != s.alertID {
+		t.log.Info().Str("alert_id", d.AlertID).Str("state", d.State).Msg("dispatch for no open alert on screen")
+		return
+	}
+	t.log.Info().Str("alert_id", d.AlertID).Str("state", d.State).Str("guard", d.Guard).Msg("dispatch")
+	switch d.State {
+	case envelope.DispatchClaimed, envelope.DispatchArrived:
+		s.dispatch, s.guard, s.etaS = d.State, d.Guard, d.ETAS
+	case envelope.DispatchResolved:
+		s.dispatch, s.cleared = d.State, true
+		if s.warningPending() {
+			s.warnAcked = true
+			t.closeWarning(now, "staff")
+		}
+		if s.holdReason != "" {
+			t.release(now)
+		}
+		t.publishUpdate(now)
+	default:
+		t.log.Warn().Str("state", d.State).Msg("unknown dispatch state ignored")
+		return
+	}
+	t.render(now)
+}
+
+// Tick runs the timers: heartbeats, link supervision, the end of the
+// reminder and of the cooling-off. Call it at NextDeadline or later.
+func (t *Terminal) Tick() {
+	now := t.o.Clock.Now()
+	if !now.Before(t.nextHB) {
+		up := int(now.Sub(t.booted).Seconds())
+		t.o.Controller.Send(frame.New("HB", "up", strconv.Itoa(up)))
+		t.nextHB = now.Add(config.Seconds(t.policy.Timings.HeartbeatS))
+	}
+	if t.linkUp && !now.Before(t.lastRx.Add(t.linkTimeout())) {
+		t.linkDown(now)
+	}
+	t.render(now)
+}
+
+// NextDeadline is the latest time Tick must next be called.
+func (t *Terminal) NextDeadline() time.Time {
+	d := t.nextHB
+	earliest := func(x time.Time) {
+		if !x.IsZero() && x.Before(d) {
+			d = x
+		}
+	}
+	if t.linkUp {
+		earliest(t.lastRx.Add(t.linkTimeout()))
+	}
+	if s := t.sess; s != nil {
+		if now := t.o.Clock.Now(); s.remindEnd.After(now) {
+			earliest(s.remindEnd)
+		}
+		if s.warningPending() && s.coolingEnds().After(t.o.Clock.Now()) {
+			earliest(s.coolingEnds())
+		}
+	}
+	return d
+}
+
+func (t *Terminal) linkTimeout() time.Duration {
+	return config.Seconds(t.policy.Timings.LinkTimeoutS)
+}
+
+func (t *Terminal) linkDown(now time.Time) {
+	t.linkUp = false
+	t.o.Status.SetLink(false)
+	t.log.Warn().Dur("silent", now.Sub(t.lastRx)).Bool("session_open", t.sess != nil).Msg("serial link down")
+	if t.sess != nil {
+		t.raiseTamper(now)
+	}
+}
+
+type emptyList struct{}
+
+func (emptyList) HasAccount(string) bool { return false }
+func (emptyList) HasPhone(string) bool   { return false }
