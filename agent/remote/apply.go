@@ -1,0 +1,139 @@
+package remote
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+
+	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/watchlist"
+)
+
+// scopeOrder is the merge order of configuration scopes.
+var scopeOrder = []string{config.ScopeFleet, config.ScopeSite, config.ScopeTerminal}
+
+// checkConfig reads a verified config payload and checks it addresses
+// this terminal in scope.
+func (r *Remote) checkConfig(scope string, payload []byte, keyID string) (*applied, *Rejection) {
+	if !json.Valid(payload) {
+		return nil, reject(ReasonMalformed, "payload is not JSON")
+	}
+	doc, err := config.ParseDocument(payload)
+	if err != nil {
+		return nil, reject(ReasonInvalidConfig, "%v", err)
+	}
+	switch {
+	case doc.Scope != scope:
+		return nil, versioned(reject(ReasonWrongScope, "document scope %q on a %s topic", doc.Scope, scope), doc.Version)
+	case doc.Site != "" && doc.Site != r.opts.Site:
+		return nil, versioned(reject(ReasonWrongScope, "document is for site %q, this is %q", doc.Site, r.opts.Site), doc.Version)
+	case doc.Terminal != "" && doc.Terminal != r.opts.Terminal:
+		return nil, versioned(reject(ReasonWrongScope, "document is for terminal %q, this is %q", doc.Terminal, r.opts.Terminal), doc.Version)
+	}
+	return &applied{version: doc.Version, issued: doc.Issued, keyID: keyID, digest: sha256.Sum256(payload), body: doc.Body}, nil
+}
+
+func (r *Remote) offerConfig(scope string, raw, payload []byte, keyID string) (Result, *Rejection) {
+	cand, rej := r.checkConfig(scope, payload, keyID)
+	if rej != nil {
+		return Result{}, rej
+	}
+	if cur := r.scopes[scope]; cur != nil {
+		if cur.version == cand.version && cur.digest == cand.digest {
+			return r.result(Result{Kind: KindConfig, Scope: scope, Version: cand.version, Unchanged: true}), nil
+		}
+		if cand.version <= cur.version {
+			return Result{}, versioned(reject(ReasonStaleVersion, "version %d is not higher than the applied %d", cand.version, cur.version), cand.version)
+		}
+	}
+	next := make(map[string]*applied, len(scopeOrder))
+	for k, v := range r.scopes {
+		next[k] = v
+	}
+	next[scope] = cand
+	p, err := r.build(next)
+	if err != nil {
+		return Result{}, versioned(reject(ReasonInvalidConfig, "%v", err), cand.version)
+	}
+	if err := r.opts.Store.Save(storeName(KindConfig, scope), raw); err != nil {
+		return Result{}, versioned(reject(ReasonStoreFailed, "%v", err), cand.version)
+	}
+	r.scopes, r.policy = next, p
+	r.list = r.effectiveList()
+	return r.result(Result{Kind: KindConfig, Scope: scope, Version: cand.version}), nil
+}
+
+// checkWatchlist reads a verified watchlist payload.
+func (r *Remote) checkWatchlist(payload []byte, keyID string) (*applied, *Rejection) {
+	if !json.Valid(payload) {
+		return nil, reject(ReasonMalformed, "payload is not JSON")
+	}
+	doc, err := watchlist.ParseDocument(payload)
+	if err != nil {
+		return nil, reject(ReasonInvalidWatchlist, "%v", err)
+	}
+	return &applied{version: doc.Version, issued: doc.Issued, keyID: keyID, digest: sha256.Sum256(payload), list: doc.List}, nil
+}
+
+func (r *Remote) offerWatchlist(raw, payload []byte, keyID string) (Result, *Rejection) {
+	cand, rej := r.checkWatchlist(payload, keyID)
+	if rej != nil {
+		return Result{}, rej
+	}
+	if cur := r.watch; cur != nil {
+		if cur.version == cand.version && cur.digest == cand.digest {
+			return r.result(Result{Kind: KindWatchlist, Version: cand.version, Unchanged: true}), nil
+		}
+		if cand.version <= cur.version {
+			return Result{}, versioned(reject(ReasonStaleVersion, "version %d is not higher than the applied %d", cand.version, cur.version), cand.version)
+		}
+	}
+	if err := r.opts.Store.Save(storeName(KindWatchlist, ""), raw); err != nil {
+		return Result{}, versioned(reject(ReasonStoreFailed, "%v", err), cand.version)
+	}
+	r.watch = cand
+	r.list = r.effectiveList()
+	return r.result(Result{Kind: KindWatchlist, Version: cand.version}), nil
+}
+
+// build merges defaults, the local layer and the given scopes in order.
+func (r *Remote) build(scopes map[string]*applied) (*config.Policy, error) {
+	layers := []map[string]any{config.Defaults()}
+	if r.opts.Local != nil {
+		layers = append(layers, r.opts.Local)
+	}
+	for _, s := range scopeOrder {
+		if a := scopes[s]; a != nil {
+			layers = append(layers, a.body)
+		}
+	}
+	p, err := config.Build(layers...)
+	if err != nil {
+		return nil, fmt.Errorf("merged %s: %w", describe(scopes), err)
+	}
+	return p, nil
+}
+
+// effectiveList is the signed watchlist plus the policy's local entries.
+func (r *Remote) effectiveList() *watchlist.List {
+	var signed *watchlist.List
+	if r.watch != nil {
+		signed = r.watch.list
+	}
+	return signed.With(r.policy.Watchlist.Accounts, r.policy.Watchlist.Phones)
+}
+
+func describe(scopes map[string]*applied) string {
+	s := "defaults"
+	for _, sc := range scopeOrder {
+		if a := scopes[sc]; a != nil {
+			s += fmt.Sprintf(" + %s v%d", sc, a.version)
+		}
+	}
+	return s
+}
+
+func versioned(r *Rejection, v int64) *Rejection {
+	r.Version = v
+	return r
+}

@@ -1,0 +1,241 @@
+package terminal
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/scenario"
+	"github.com/transferguard/transferguard/agent/screen"
+)
+
+func (h *harness) line(l string) {
+	h.t.Helper()
+	h.play([]scenario.Step{scenarioFrame(l)})
+}
+
+var errDisk = errors.New("disk full")
+
+func TestDispatchTellsCustomerStaffAreComing(t *testing.T) {
+	h := newHarness(t)
+	h.line("START age=52 card=6222021234563445 lang=zh")
+	h.line("SENSOR kind=PHONE_CALL state=ON")
+	h.line("FUNC fn=TRANSFER")
+	alerts := h.rec.Messages(envelope.TopicAlert)
+	if len(alerts) != 1 || alerts[0]["level"] != "high" {
+		t.Fatalf("alerts = %v, want one high alert", alerts)
+	}
+	id := alerts[0]["alert_id"].(string)
+
+	h.term.HandleDispatch(envelope.Dispatch{AlertID: "someone-else", State: "claimed"})
+	if got := h.term.Screen().Name; got != screen.HighRisk {
+		t.Fatalf("dispatch for another alert changed the screen to %s", got)
+	}
+	h.term.HandleDispatch(envelope.Dispatch{AlertID: id, State: "claimed", Guard: "王师傅", ETAS: 90})
+	s := h.term.Screen()
+	if s.Name != screen.StaffComing {
+		t.Fatalf("screen = %s, want staff_coming", s.Name)
+	}
+	if !slices.Contains(s.Lines, "保安王师傅正在赶来。") || !slices.Contains(s.Lines, "预计约 2 分钟后到达。") {
+		t.Errorf("staff screen lines = %q, want the guard and a 2-minute ETA", s.Lines)
+	}
+	if n := len(h.rec.Frames("RELEASE")); n != 0 {
+		t.Fatalf("released %d times before staff resolved", n)
+	}
+	h.advance(6*time.Second, false) // past the reminder
+	h.term.HandleDispatch(envelope.Dispatch{AlertID: id, State: "resolved"})
+	if n := len(h.rec.Frames("RELEASE")); n != 1 {
+		t.Errorf("RELEASE frames = %d after resolve, want 1", n)
+	}
+	if got := h.term.Screen().Name; got != screen.Standby {
+		t.Errorf("screen after resolve = %s, want standby", got)
+	}
+}
+
+func TestStaffScreenWithoutETALeavesLineOut(t *testing.T) {
+	h := newHarness(t)
+	h.line("START age=70 lang=en")
+	h.line("PANIC")
+	h.line("SENSOR kind=PHONE_CALL state=ON")
+	h.line("FUNC fn=TRANSFER")
+	var risk string
+	for _, a := range h.rec.Messages(envelope.TopicAlert) {
+		if a["kind"] == "risk" {
+			risk = a["alert_id"].(string)
+		}
+	}
+	h.term.HandleDispatch(envelope.Dispatch{AlertID: risk, State: "claimed"})
+	for _, l := range h.term.Screen().Lines {
+		if l == "" || slices.Contains([]string{"{eta}", "{guard}"}, l) {
+			t.Errorf("line with a hole: %q", l)
+		}
+	}
+	if got, want := len(h.term.Screen().Lines), 1; got != want {
+		t.Errorf("lines = %q, want only the line without placeholders", h.term.Screen().Lines)
+	}
+}
+
+func TestPanicIsSilentOnScreen(t *testing.T) {
+	h := newHarness(t)
+	h.line("START channel=COUNTER age=70")
+	before := h.rec.Screens()
+	frames := len(h.rec.Frames(""))
+	h.line("PANIC")
+	if got := h.rec.Screens(); !slices.Equal(got, before) {
+		t.Errorf("screens changed on PANIC: %v → %v", before, got)
+	}
+	if got := len(h.rec.Frames("")); got != frames {
+		t.Errorf("PANIC sent %d frames to the controller", got-frames)
+	}
+	a := h.rec.Messages(envelope.TopicAlert)
+	if len(a) != 1 || a[0]["kind"] != "panic" || a[0]["level"] != "high" {
+		t.Errorf("alerts = %v, want one high panic alert", a)
+	}
+}
+
+func TestAcknowledgementByTouchAfterCountdownOnly(t *testing.T) {
+	h := newHarness(t)
+	h.line("START age=40")
+	h.line("FUNC fn=TRANSFER")
+	touch := screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceTouch}
+	h.clk.Advance(9900 * time.Millisecond)
+	h.term.HandleInput(touch)
+	if h.term.Screen().Name != screen.TransferWarning {
+		t.Fatal("a touch before the countdown ended closed the warning")
+	}
+	h.clk.Advance(100 * time.Millisecond)
+	h.term.HandleInput(screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceKey, Key: "ESCAPE"})
+	if h.term.Screen().Name != screen.TransferWarning {
+		t.Fatal("Escape acknowledged the warning")
+	}
+	h.term.HandleInput(touch)
+	if h.term.Screen().Name == screen.TransferWarning {
+		t.Fatal("a touch after the countdown did not acknowledge")
+	}
+	h.line("END")
+	rec := h.rec.Messages(envelope.TopicSession)
+	if len(rec) != 1 {
+		t.Fatalf("session records = %d, want 1", len(rec))
+	}
+	var warn map[string]any
+	for _, s := range rec[0]["screens"].([]any) {
+		if m := s.(map[string]any); m["name"] == "transfer_warning" {
+			warn = m
+		}
+	}
+	if warn["ack"] != "touch" || warn["early_acks"] != float64(1) || warn["duration_ms"] != float64(10000) {
+		t.Errorf("warning audit = %v, want ack touch, 1 early ack, 10000 ms", warn)
+	}
+}
+
+func TestConfigChangeNeverCutsOffAWarning(t *testing.T) {
+	h := newHarness(t)
+	h.line("START age=40 lang=zh")
+	h.line("FUNC fn=TRANSFER")
+	shown := h.term.Screen()
+	layer, _ := config.ParseYAML([]byte("timings: {cooling_off_s: 2}\nscreens: {zh: {transfer_warning: {title: 新标题}}}"))
+	p, err := config.Build(config.Defaults(), layer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.term.SetPolicy(p)
+	h.clk.Advance(3 * time.Second)
+	h.term.Tick()
+	h.line("KEY key=ENTER")
+	if got := h.term.Screen(); got.Name != screen.TransferWarning || got.Title != shown.Title {
+		t.Fatalf("warning changed under the customer: %s %q", got.Name, got.Title)
+	}
+	h.advance(8*time.Second, false)
+	h.line("KEY key=ENTER")
+	h.line("END")
+	h.line("START age=40 lang=zh")
+	h.line("FUNC fn=TRANSFER")
+	if got := h.term.Screen(); got.Title != "新标题" || got.CountdownMS != 2000 {
+		t.Errorf("next session: title %q countdown %d, want the new policy", got.Title, got.CountdownMS)
+	}
+}
+
+func TestStartReplacesOpenSessionAndHelloEndsIt(t *testing.T) {
+	h := newHarness(t)
+	h.line("START age=67 card=6222021234563445")
+	h.line("FUNC fn=TRANSFER")
+	h.line("AMOUNT minor=900000")
+	h.line("START age=30")
+	recs := h.rec.Messages(envelope.TopicSession)
+	if len(recs) != 1 || recs[0]["end_reason"] != "replaced" {
+		t.Fatalf("records = %v, want the first session closed as replaced", recs)
+	}
+	if n := len(h.rec.Frames("RELEASE")); n != 1 {
+		t.Errorf("RELEASE = %d, want the replaced session's hold lifted", n)
+	}
+	h.line("FUNC fn=TRANSFER")
+	h.line("HELLO proto=1")
+	recs = h.rec.Messages(envelope.TopicSession)
+	if len(recs) != 2 || recs[1]["end_reason"] != "controller_restart" {
+		t.Errorf("records = %v, want the second closed by HELLO", recs)
+	}
+	ups := h.rec.Messages(envelope.TopicAlert)
+	if last := ups[len(ups)-1]; last["type"] != "alert_update" || last["state"] != "ended" {
+		t.Errorf("last alert message = %v, want an ended alert_update", last)
+	}
+}
+
+func TestLinkDownWithoutSessionRaisesNoTamper(t *testing.T) {
+	h := newHarness(t)
+	h.line("HB up=1")
+	h.advance(20*time.Second, true)
+	if a := h.rec.Messages(envelope.TopicAlert); len(a) != 0 {
+		t.Errorf("alerts = %v, want none with no session open", a)
+	}
+	var last *bool
+	for _, e := range h.rec.Events() {
+		if e.Out == "link" {
+			last = e.Link
+		}
+	}
+	if last == nil || *last {
+		t.Error("link not reported down after 15 s of silence")
+	}
+}
+
+func TestHoldLevelNoneNeverHoldsForRisk(t *testing.T) {
+	layer, _ := config.ParseYAML([]byte("alerts: {hold_level: none}\nwatchlist: {accounts: ['6217009999888877776']}"))
+	h := newHarness(t, layer)
+	h.line("START age=40")
+	h.line("PAYEE acct=6217009999888877776 new=1")
+	for _, f := range h.rec.Frames("HOLD") {
+		t.Errorf("HOLD sent with hold_level none: %v", f.Fields)
+	}
+	if a := h.rec.Messages(envelope.TopicAlert); len(a) != 1 || a[0]["held"] != false {
+		t.Errorf("alerts = %v, want one, not held", a)
+	}
+}
+
+func TestCorrelationKeysInAlerts(t *testing.T) {
+	layer, _ := config.ParseYAML([]byte("alerts: {correlation_key: 000102030405060708090a0b0c0d0e0f}"))
+	h := newHarness(t, layer)
+	h.line("START age=70 card=6222021234563445")
+	h.line("PANIC")
+	a := h.rec.Messages(envelope.TopicAlert)[0]
+	c := a["customer"].(map[string]any)
+	if k, _ := c["card_key"].(string); len(k) != 64 {
+		t.Errorf("card_key = %q, want a 64-hex HMAC", k)
+	}
+	if c["card"] != "622202******3445" {
+		t.Errorf("card = %v, want masked", c["card"])
+	}
+}
+
+func TestPublishFailureDoesNotStopDecisions(t *testing.T) {
+	h := newHarness(t)
+	h.rec.Fail = errDisk
+	h.line("START age=52")
+	h.line("SENSOR kind=PHONE_CALL state=ON")
+	h.line("FUNC fn=TRANSFER")
+	if h.term.Screen().Name != screen.HighRisk || len(h.rec.Frames("HOLD")) == 0 {
+		t.Error("a failing outbox stopped the screen or the HOLD")
+	}
+}

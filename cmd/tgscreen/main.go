@@ -1,0 +1,31 @@
+// Command tgscreen is the screen process of transferguard: it draws, with
+// Ebiten, the screens tgagent decides, and reports touches, clicks and the
+// Enter key back (docs/screen-protocol.md). tgagent starts and supervises
+// it, so a crash here or a dead X server never stops the agent.
+//
+//	tgscreen [--fullscreen] [--width W --height H] [--font FILE]
+//	tgscreen --preview NAME --lang zh|en [--config FILE | --screen FILE] --out FILE.png
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/rs/zerolog"
+)
+
+func main() {
+	o, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tgscreen:", err)
+		os.Exit(2)
+	}
+	log := zerolog.New(os.Stderr).Level(o.logLevel).With().Timestamp().Str("component", "tgscreen").Logger()
+	if o.preview != "" {
+		os.Exit(runPreview(o, log))
+	}
+	if err := runWindow(o, log); err != nil {
+		log.Error().Err(err).Msg("screen stopped")
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/transferguard/transferguard/ui/fonts"
+	"github.com/transferguard/transferguard/ui/pipe"
+	"github.com/transferguard/transferguard/ui/screens"
+	"github.com/transferguard/transferguard/ui/voice"
+)
+
+// runWindow shows the agent's screens until stdin closes.
+func runWindow(o options, log zerolog.Logger) error {
+	font, err := fonts.Load(o.font)
+	if err != nil {
+		return err // before any window: a missing font is a start-up error
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := screens.Options{Font: font, Out: pipe.NewWriter(os.Stdout), Log: log, AlwaysDraw: o.alwaysDraw}
+	if !o.noVoice {
+		opts.Voice = voice.Start(ctx, log)
+	}
+	g := screens.NewGame(opts)
+	go g.RunTicker(ctx)
+	go func() {
+		if err := pipe.Read(os.Stdin, g.Show, log); err != nil {
+			log.Error().Err(err).Msg("agent pipe")
+		}
+		log.Info().Msg("agent closed the pipe; exiting")
+		g.Close()
+	}()
+
+	ebiten.SetWindowTitle("transferguard")
+	ebiten.SetWindowSize(o.width, o.height)
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	ebiten.SetRunnableOnUnfocused(true)
+	ebiten.SetFullscreen(o.fullscreen)
+	if o.fullscreen {
+		ebiten.SetCursorMode(ebiten.CursorModeHidden)
+	}
+	if !o.alwaysDraw {
+		// Draw only on change: no frames without input or ScheduleFrame.
+		ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum) //nolint:staticcheck // measured: 0 % CPU idle (FIELD-NOTES)
+		ebiten.SetScreenClearedEveryFrame(false)
+	}
+	err = ebiten.RunGame(g)
+	if err != nil && !errors.Is(err, ebiten.Termination) {
+		return fmt.Errorf("tgscreen: run: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package mqttlink
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultKeepAlive         = 30 * time.Second
+	DefaultWindow            = 64
+	DefaultAckTimeout        = 15 * time.Second
+	DefaultRetryMin          = 500 * time.Millisecond
+	DefaultRetryMax          = 15 * time.Second
+	DefaultAgentVersion      = "dev"
+	maxWindow                = 1024
+	connectTimeout           = 10 * time.Second
+	shutdownTimeout          = 2 * time.Second
+	disconnectQuiesceMS      = 250
+	dispatchBuffer           = 64
+	documentBuffer           = 32
+	maxInboundPayload        = 1 << 20
+	subscribeQoS             = 1
+	publishQoS          byte = 1
+)
+
+// Config says where and as whom the link connects. Zero fields get the
+// defaults above; New validates everything before any connection is made,
+// so a bad flag is reported at start-up.
+type Config struct {
+	Broker   string // tcp://host:port, ssl://host:port (also tls, mqtt, mqtts), ws://, wss://
+	ClientID string // default "tg-<site>-<terminal>"
+
+	Site, Terminal string // [A-Za-z0-9_-]{1,64} each
+
+	// Username and Password authenticate to the broker (MQTT CONNECT);
+	// never logged.
+	Username, Password string
+
+	// CAFile (PEM) verifies the broker instead of the system roots;
+	// CertFile and KeyFile (PEM) are a client certificate for mutual TLS.
+	CAFile, CertFile, KeyFile string
+
+	KeepAlive time.Duration // MQTT keepalive; the broker sends the Will after 1.5×
+
+	Boot         string // id of this run, in every status; default a new ULID
+	AgentVersion string // "agent" field of status
+
+	Window int // QoS 1 publishes in flight at once while draining
+
+	// AckTimeout bounds every wait for a broker answer (PUBACK, SUBACK);
+	// a publish not acknowledged in time drops the connection and the
+	// outbox is replayed from its oldest entry.
+	AckTimeout time.Duration
+	// RetryMin and RetryMax bound the exponential back-off between
+	// connection attempts.
+	RetryMin, RetryMax time.Duration
+}
+
+// withDefaults fills zero fields and validates the result.
+func (c Config) withDefaults() (Config, error) {
+	if c.ClientID == "" {
+		c.ClientID = "tg-" + c.Site + "-" + c.Terminal
+	}
+	if c.KeepAlive <= 0 {
+		c.KeepAlive = DefaultKeepAlive
+	}
+	if c.Boot == "" {
+		c.Boot = ulid.Make().String()
+	}
+	if c.AgentVersion == "" {
+		c.AgentVersion = DefaultAgentVersion
+	}
+	if c.Window <= 0 {
+		c.Window = DefaultWindow
+	}
+	c.Window = min(c.Window, maxWindow)
+	if c.AckTimeout <= 0 {
+		c.AckTimeout = DefaultAckTimeout
+	}
+	if c.RetryMin <= 0 {
+		c.RetryMin = DefaultRetryMin
+	}
+	if c.RetryMax < c.RetryMin {
+		c.RetryMax = max(DefaultRetryMax, c.RetryMin)
+	}
+	u, err := url.Parse(c.Broker)
+	if err != nil {
+		return c, fmt.Errorf("mqttlink: broker %q: %w", c.Broker, err)
+	}
+	switch u.Scheme {
+	case "tcp", "mqtt", "ssl", "tls", "mqtts", "ws", "wss":
+	default:
+		return c, fmt.Errorf("mqttlink: broker %q: scheme must be tcp, ssl, ws or wss", c.Broker)
+	}
+	if u.Host == "" {
+		return c, fmt.Errorf("mqttlink: broker %q: no host", c.Broker)
+	}
+	if len(c.ClientID) > 128 {
+		return c, fmt.Errorf("mqttlink: client id longer than 128 bytes")
+	}
+	return c, nil
+}
+
+// secure reports whether the broker URL asks for TLS.
+func (c Config) secure() bool {
+	u, _ := url.Parse(c.Broker)
+	switch u.Scheme {
+	case "ssl", "tls", "mqtts", "wss":
+		return true
+	}
+	return false
+}
+
+// tlsConfig loads the CA and client certificate files, or returns nil for
+// a plain connection with no TLS files configured.
+func (c Config) tlsConfig() (*tls.Config, error) {
+	if !c.secure() && c.CAFile == "" && c.CertFile == "" && c.KeyFile == "" {
+		return nil, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("mqttlink: ca file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("mqttlink: ca file %q: no PEM certificate", c.CAFile)
+		}
+		tc.RootCAs = pool
+	}
+	if (c.CertFile == "") != (c.KeyFile == "") {
+		return nil, fmt.Errorf("mqttlink: client certificate needs both cert and key files")
+	}
+	if c.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("mqttlink: client certificate: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
+}

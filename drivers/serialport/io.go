@@ -1,0 +1,130 @@
+package serialport
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"go.bug.st/serial"
+
+	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/link"
+)
+
+// readLoop reads until an error or ctx ends. Each chunk is decoded, every
+// frame in it is answered in one write, then the new frames are delivered.
+// got reports whether any byte arrived.
+func (p *Port) readLoop(ctx context.Context, sp serial.Port, out chan<- frame.Frame) (got bool, err error) {
+	buf := make([]byte, 1024)
+	for ctx.Err() == nil {
+		n, err := sp.Read(buf)
+		if err != nil {
+			return got, fmt.Errorf("serialport: read %q: %w", p.cfg.Path, err)
+		}
+		if n == 0 {
+			continue // read timeout
+		}
+		got = true
+		p.rx.replies, p.rx.fresh = p.rx.replies[:0], p.rx.fresh[:0]
+		p.rx.dec.Feed(buf[:n], p.rx.emit)
+		if err := p.write(sp, p.rx.replies); err != nil {
+			return got, err
+		}
+		for _, f := range p.rx.fresh {
+			select {
+			case out <- f:
+			case <-ctx.Done():
+				return got, nil
+			}
+		}
+	}
+	return got, nil
+}
+
+// onResult is the decoder callback: it collects the link's reply and, for
+// a new valid frame, the frame to deliver.
+func (p *Port) onResult(r frame.Result) {
+	reply, deliver := p.link.Receive(r)
+	if reply.Type != "" {
+		p.rx.replies = append(p.rx.replies, reply)
+	}
+	if deliver {
+		p.rx.fresh = append(p.rx.fresh, r.Frame)
+	}
+	p.logRefusal(r, reply)
+}
+
+// logRefusal logs the first refused frame after accepted ones, and the
+// return to accepted frames, rather than every frame of a noisy line.
+// Only the reason, seq and TYPE are logged: values may hold a card number.
+func (p *Port) logRefusal(r frame.Result, reply frame.Frame) {
+	refused := reply.Type == link.TypeNak
+	switch {
+	case refused && !p.refusing:
+		p.log.Warn().Str("reason", reply.Value("reason")).Str("ref", reply.Value("ref")).
+			Str("type", r.Frame.Type).Msg("refusing serial frames")
+	case !refused && p.refusing:
+		p.log.Info().Interface("decoder", p.rx.dec.Stats()).Msg("accepting serial frames again")
+	}
+	p.refusing = refused
+}
+
+// writeLoop writes queued frames until ctx ends or a write fails.
+func (p *Port) writeLoop(ctx context.Context, sp serial.Port) error {
+	var batch []frame.Frame
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case f := <-p.queue:
+			batch = append(batch[:0], f)
+			batch = p.takeQueued(batch)
+			if err := p.write(sp, batch); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// takeQueued appends whatever else is queued, so a burst goes in one write.
+func (p *Port) takeQueued(batch []frame.Frame) []frame.Frame {
+	for len(batch) < QueueLen {
+		select {
+		case f := <-p.queue:
+			batch = append(batch, f)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// write stamps and encodes fs and writes them in one go. Stamping under
+// the write lock keeps seqs in order on the wire. A frame that cannot be
+// encoded is a caller's bug: it is logged and skipped.
+func (p *Port) write(sp serial.Port, fs []frame.Frame) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	p.wmu.Lock()
+	defer p.wmu.Unlock()
+	buf := p.wbuf[:0]
+	for _, f := range fs {
+		var err error
+		if buf, err = frame.AppendEncode(buf, p.link.Stamp(f)); err != nil {
+			p.log.Error().Err(err).Str("type", f.Type).Msg("outbound frame not encodable")
+		}
+	}
+	p.wbuf = buf
+	for len(buf) > 0 {
+		n, err := sp.Write(buf)
+		if err == nil && n == 0 {
+			err = io.ErrShortWrite
+		}
+		if err != nil {
+			return fmt.Errorf("serialport: write %q: %w", p.cfg.Path, err)
+		}
+		buf = buf[n:]
+	}
+	return nil
+}

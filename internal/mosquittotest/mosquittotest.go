@@ -1,0 +1,148 @@
+// Package mosquittotest runs a real mosquitto broker for tests, because the
+// guarantees the MQTT link makes (retained status, Last Will, delivery after
+// an outage) are only worth something against the broker banks deploy.
+//
+// A test that needs it fails, and never skips, when mosquitto is missing:
+// CI installs it (Debian package "mosquitto"), and a skipped delivery test
+// would hide a regression.
+package mosquittotest
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startTimeout bounds how long a broker may take to accept connections.
+const startTimeout = 10 * time.Second
+
+// Broker is one mosquitto process on a fixed loopback port.
+type Broker struct {
+	t    testing.TB
+	bin  string
+	conf string
+	port int
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+	done   chan struct{}
+}
+
+// Start runs mosquitto on a free 127.0.0.1 port, waits until it accepts
+// connections and stops it when the test ends.
+func Start(t testing.TB) *Broker {
+	t.Helper()
+	bin := find()
+	if bin == "" {
+		t.Fatal("mosquittotest: mosquitto not found on PATH or in /usr/sbin; " +
+			"install it (apt-get install mosquitto): MQTT tests need a real broker")
+	}
+	b := &Broker{t: t, bin: bin, port: freePort(t)}
+	b.conf = filepath.Join(t.TempDir(), "mosquitto.conf")
+	// "user root": mosquitto started as root otherwise switches to user
+	// mosquitto, which cannot read files in the test's temp dir.
+	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"+
+		"user root\nlog_dest stderr\nlog_type error\nlog_type warning\n", b.port)
+	if err := os.WriteFile(b.conf, []byte(conf), 0o644); err != nil {
+		t.Fatalf("mosquittotest: write config: %v", err)
+	}
+	t.Cleanup(b.Stop)
+	b.start()
+	return b
+}
+
+// find returns the mosquitto binary, or "".
+func find() string {
+	if p, err := exec.LookPath("mosquitto"); err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/sbin/mosquitto"); err == nil {
+		return "/usr/sbin/mosquitto"
+	}
+	return ""
+}
+
+// freePort asks the kernel for an unused loopback port.
+func freePort(t testing.TB) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("mosquittotest: free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Addr is host:port of the listener.
+func (b *Broker) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(b.port)) }
+
+// URL is the broker address as paho and tgagent take it: tcp://host:port.
+func (b *Broker) URL() string { return "tcp://" + b.Addr() }
+
+// start launches the process and waits for the port.
+func (b *Broker) start() {
+	b.t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cmd != nil {
+		return
+	}
+	cmd := exec.Command(b.bin, "-c", b.conf)
+	stderr := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	if err := cmd.Start(); err != nil {
+		b.t.Fatalf("mosquittotest: start %s: %v", b.bin, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	b.cmd, b.stderr, b.done = cmd, stderr, done
+	deadline := time.Now().Add(startTimeout)
+	for time.Now().Before(deadline) {
+		select {
+		case <-done:
+			b.cmd = nil
+			b.t.Fatalf("mosquittotest: mosquitto exited at start: %s", stderr.String())
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", b.Addr(), 200*time.Millisecond); err == nil {
+			_ = c.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.t.Fatalf("mosquittotest: port %d not accepting after %v: %s", b.port, startTimeout, stderr.String())
+}
+
+// Stop terminates the broker (SIGTERM, then SIGKILL after 2 s); clients see
+// their connection drop. Stopping a stopped broker does nothing.
+func (b *Broker) Stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cmd == nil {
+		return
+	}
+	_ = b.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-b.done:
+	case <-time.After(2 * time.Second):
+		_ = b.cmd.Process.Kill()
+		<-b.done
+	}
+	b.cmd = nil
+}
+
+// Restart stops the broker and starts it again on the same port, with no
+// retained messages or sessions (persistence is off): an outage.
+func (b *Broker) Restart() {
+	b.t.Helper()
+	b.Stop()
+	b.start()
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages transferguard needs to build, test and demo,
+# when they are missing. Safe to run again; needs root (or sudo).
+set -euo pipefail
+pkgs=(
+  mosquitto                       # the real broker the integration tests start
+  socat                           # serial pairs for manual testing
+  gcc libc6-dev pkg-config        # cgo, for Ebiten (tgscreen only)
+  libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+  libasound2-dev                  # Ebiten audio
+  xvfb xauth                      # a real X server for UI tests and headless demos
+  fonts-wqy-microhei              # CJK font with Latin glyphs (docs/screens.md)
+  imagemagick                     # screenshots of the Xvfb screen
+  openssl                         # DSSE interop test
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! command -v go >/dev/null; then
+  echo "deps: Go 1.26 or later is required (https://go.dev/dl); /usr/local/go/bin must be on PATH" >&2
+  exit 1
+fi
+# A null sound device, so tgscreen's audio never fails on a machine without one.
+if [ ! -e "$HOME/.asoundrc" ] && [ ! -e /dev/snd/controlC0 ]; then
+  printf 'pcm.!default { type null }\n' > "$HOME/.asoundrc"
+fi

@@ -1,0 +1,99 @@
+// Package fonts loads the one font the customer screens are drawn in and
+// measures text with it for ui/layout.
+//
+// The default is WenQuanYi Micro Hei (Debian fonts-wqy-microhei): measured
+// on this hardware with a window up, it costs about 36 MB over a Latin-only
+// font (164 MB against 128 MB RSS), loads in 0.1 s and covers both Chinese
+// and Latin, so one face draws both languages. Noto Sans CJK costs about
+// 210 MB more (340 MB) for no gain in legibility at these sizes, and the
+// Droid fallback has no Latin glyphs at all. Any TrueType/OpenType file or
+// collection can be chosen instead with --font.
+//
+// The font is loaded once at start-up: a missing or unreadable file is an
+// error then, never in the middle of a customer's session.
+package fonts
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"sync"
+
+	gofont "github.com/go-text/typesetting/font"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+)
+
+// DefaultPath is where Debian's fonts-wqy-microhei installs its font.
+const DefaultPath = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+// Font is a loaded font; it draws and measures at any size. It is safe
+// for use by one goroutine at a time (the Ebiten loop).
+type Font struct {
+	src   *text.GoTextFaceSource
+	mu    sync.Mutex
+	faces map[float64]*text.GoTextFace
+}
+
+// Load reads a font file (.ttf, .otf or the first face of a .ttc
+// collection) and checks that it has glyphs for Chinese and Latin text.
+func Load(path string) (*Font, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("fonts: read %q (install fonts-wqy-microhei or pass --font): %w", path, err)
+	}
+	src, err := parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("fonts: parse %q: %w", path, err)
+	}
+	f := &Font{src: src, faces: map[float64]*text.GoTextFace{}}
+	for _, probe := range []rune{'转', '诈', 'A', 'z', '9'} {
+		if !f.has(probe) {
+			return nil, fmt.Errorf("fonts: %q has no glyph for %q: it cannot draw the screens", path, probe)
+		}
+	}
+	return f, nil
+}
+
+func parse(b []byte) (*text.GoTextFaceSource, error) {
+	if srcs, err := text.NewGoTextFaceSourcesFromCollection(bytes.NewReader(b)); err == nil && len(srcs) > 0 {
+		return srcs[0], nil
+	}
+	return text.NewGoTextFaceSource(bytes.NewReader(b))
+}
+
+// has reports whether the font maps r to a glyph. If Ebiten's internals
+// ever change shape, the check is skipped rather than failing a good font.
+func (f *Font) has(r rune) bool {
+	face, ok := f.src.UnsafeInternal().(*gofont.Face)
+	if !ok {
+		return true
+	}
+	_, ok = face.NominalGlyph(r)
+	return ok
+}
+
+// Face returns the face at size pixels, cached.
+func (f *Font) Face(size float64) *text.GoTextFace {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fc, ok := f.faces[size]; ok {
+		return fc
+	}
+	fc := &text.GoTextFace{Source: f.src, Size: size}
+	if len(f.faces) > 256 { // sizes follow window sizes; keep the cache bounded
+		clear(f.faces)
+	}
+	f.faces[size] = fc
+	return fc
+}
+
+// Width is the advance of s at size, for layout.Measurer.
+func (f *Font) Width(s string, size float64) float64 {
+	return text.Advance(s, f.Face(size))
+}
+
+// Metrics gives ascent and descent at size, for layout.Measurer.
+func (f *Font) Metrics(size float64) (float64, float64) {
+	m := f.Face(size).Metrics()
+	return m.HAscent, m.HDescent
+}

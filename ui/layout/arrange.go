@@ -1,0 +1,167 @@
+package layout
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/ui/palette"
+)
+
+// arranger places blocks of lines for one try of sizes and spacing.
+type arranger struct {
+	m        Measurer
+	sp       spacing
+	w, h     float64
+	marginX  float64
+	contentW float64
+	items    []Item
+}
+
+// box is the height of one line box at size.
+func (a *arranger) box(size float64) float64 {
+	asc, desc := a.m.Metrics(size)
+	return asc + desc
+}
+
+// height of n wrapped lines at size, without padding.
+func (a *arranger) height(n int, size float64) float64 {
+	if n == 0 {
+		return 0
+	}
+	b := a.box(size)
+	return float64(n)*b + float64(n-1)*a.sp.line*b
+}
+
+// place adds lines at size from y down, centred or at the left margin, and
+// returns the y below the last line.
+func (a *arranger) place(role Role, lines []string, size, y float64, centred bool) float64 {
+	b := a.box(size)
+	for i, l := range lines {
+		if i > 0 {
+			y += a.sp.line * b
+		}
+		w := a.m.Width(l, size)
+		x := a.marginX
+		if centred {
+			x = (a.w - w) / 2
+		}
+		a.items = append(a.items, Item{Role: role, Text: l, X: x, Y: y, W: w, H: b, Size: size})
+		y += b
+	}
+	return y
+}
+
+// band lays out a full-width band of centred text at y and returns it.
+func (a *arranger) band(role Role, text string, size, y float64) Rect {
+	lines := Wrap(a.m, text, size, a.contentW)
+	pad := a.sp.pad * a.box(size)
+	r := Rect{X: 0, Y: y, W: a.w, H: a.height(len(lines), size) + 2*pad}
+	a.place(role, lines, size, y+pad, true)
+	return r
+}
+
+// action is the reserved block under the body: the countdown, or the
+// acknowledgement button that replaces it.
+type action struct {
+	countLabel, prompt []string
+	countH, ackH       float64
+	btnPadX, btnPadY   float64
+}
+
+func (a *arranger) action(s screen.Screen, sz sizes) action {
+	var ac action
+	if s.CountdownMS > 0 {
+		ac.countH = a.box(sz.count)
+		if s.CountdownLabel != "" {
+			ac.countLabel = Wrap(a.m, s.CountdownLabel, sz.label, a.contentW)
+			ac.countH += a.sp.line*a.box(sz.label) + a.height(len(ac.countLabel), sz.label)
+		}
+	}
+	if s.Ack && s.AckPrompt != "" {
+		ac.btnPadX, ac.btnPadY = 0.6*sz.label, (0.1+a.sp.pad)*a.box(sz.label)
+		ac.prompt = Wrap(a.m, s.AckPrompt, sz.label, a.contentW-2*ac.btnPadX)
+		ac.ackH = a.height(len(ac.prompt), sz.label) + 2*ac.btnPadY
+	}
+	return ac
+}
+
+// arrange tries one set of sizes and spacing; ok is false if anything
+// would be clipped.
+func arrange(s screen.Screen, w, h int, m Measurer, ph Phase, sz sizes, sp spacing) (Plan, bool) {
+	a := &arranger{m: m, sp: sp, w: float64(w), h: float64(h)}
+	a.marginX = math.Max(0.04*a.w, 12)
+	a.contentW = a.w - 2*a.marginX
+	p := Plan{W: w, H: h, Palette: palette.For(s.Tone), BodySize: sz.body}
+	top, bottom := 0.0, a.h
+	if s.Title != "" {
+		p.Band = a.band(RoleTitle, s.Title, sz.title, 0)
+		top = p.Band.H
+	}
+	if s.Footer != "" {
+		lines := Wrap(m, s.Footer, sz.footer, a.contentW)
+		fh := a.height(len(lines), sz.footer) + 2*sp.pad*a.box(sz.footer)
+		p.FooterBand = a.band(RoleFooter, s.Footer, sz.footer, a.h-fh)
+		bottom = p.FooterBand.Y
+	}
+	var paras [][]string
+	centred, bodyH := true, 0.0
+	for i, l := range s.Lines {
+		lines := Wrap(m, l, sz.body, a.contentW)
+		centred = centred && len(lines) == 1
+		paras = append(paras, lines)
+		if i > 0 {
+			bodyH += sp.para * a.box(sz.body)
+		}
+		bodyH += a.height(len(lines), sz.body)
+	}
+	ac := a.action(s, sz)
+	actionH := math.Max(ac.countH, ac.ackH)
+	gap := 0.0
+	if bodyH > 0 && actionH > 0 {
+		gap = sp.section * a.h
+	}
+	total := bodyH + gap + actionH
+	if total > bottom-top-2*sp.section*a.h {
+		return p, false
+	}
+	y := top + (bottom-top-total)/2
+	for i, lines := range paras {
+		if i > 0 {
+			y += sp.para * a.box(sz.body)
+		}
+		y = a.place(RoleBody, lines, sz.body, y, centred)
+	}
+	p.Button = a.placeAction(s, ph, sz, ac, y+gap, actionH)
+	p.Items = a.items
+	for _, it := range p.Items {
+		if it.W > a.contentW+0.5 {
+			return p, false
+		}
+	}
+	return p, true
+}
+
+// placeAction draws the countdown while it runs, else the prompt button,
+// centred in the reserved block; it returns the button (or none).
+func (a *arranger) placeAction(s screen.Screen, ph Phase, sz sizes, ac action, y, blockH float64) Rect {
+	if s.CountdownMS > 0 && ph.SecondsLeft > 0 {
+		y += (blockH - ac.countH) / 2
+		y = a.place(RoleCountdown, []string{strconv.Itoa(ph.SecondsLeft)}, sz.count, y, true)
+		if len(ac.countLabel) > 0 {
+			a.place(RoleLabel, ac.countLabel, sz.label, y+a.sp.line*a.box(sz.label), true)
+		}
+		return Rect{}
+	}
+	if len(ac.prompt) == 0 {
+		return Rect{}
+	}
+	y += (blockH - ac.ackH) / 2
+	widest := 0.0
+	for _, l := range ac.prompt {
+		widest = math.Max(widest, a.m.Width(l, sz.label))
+	}
+	bw := widest + 2*ac.btnPadX
+	a.place(RoleAck, ac.prompt, sz.label, y+ac.btnPadY, true)
+	return Rect{X: (a.w - bw) / 2, Y: y, W: bw, H: ac.ackH}
+}

@@ -1,0 +1,125 @@
+package layout
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is a piece of text that is never split across lines unless it is
+// wider than a whole line; glue is what joins it to the previous token on
+// the same line ("" between CJK characters, " " between Latin words).
+type token struct {
+	glue string
+	text string
+}
+
+// noStart may not begin a line (closing punctuation, Chinese and Latin);
+// noEnd may not end one (opening brackets and quotes).
+const (
+	noStart = "，。、；：！？）》」』】〕”’…—·%,.;:!?)]}"
+	noEnd   = "（《「『【〔“‘([{"
+)
+
+// isCJK reports whether a line may break before and after r.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+}
+
+// tokenize splits one paragraph into tokens: each CJK character alone,
+// Latin words whole, punctuation kept with the word it belongs to.
+func tokenize(s string) []token {
+	var toks []token
+	var word strings.Builder
+	glue := ""
+	pendingOpen := "" // an opening bracket waiting for the token after it
+	flush := func() {
+		if word.Len() == 0 {
+			return
+		}
+		toks = append(toks, token{glue: glue, text: pendingOpen + word.String()})
+		word.Reset()
+		glue, pendingOpen = "", ""
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			flush()
+			if len(toks) > 0 || pendingOpen != "" {
+				glue = " "
+			}
+		case strings.ContainsRune(noStart, r) && word.Len() == 0 && glue == "" && len(toks) > 0:
+			toks[len(toks)-1].text += string(r)
+		case strings.ContainsRune(noEnd, r) && word.Len() == 0:
+			pendingOpen += string(r)
+		case isCJK(r) && !strings.ContainsRune(noStart, r):
+			flush()
+			word.WriteRune(r)
+			flush()
+		default:
+			word.WriteRune(r)
+		}
+	}
+	if word.Len() == 0 && pendingOpen != "" {
+		return append(toks, token{glue: glue, text: pendingOpen})
+	}
+	flush()
+	return toks
+}
+
+// Wrap breaks a paragraph into lines no wider than maxW at size: anywhere
+// between CJK characters, at spaces between Latin words, and inside a word
+// only when the word alone is wider than a line. A "\n" forces a break.
+// No text is ever dropped.
+func Wrap(m Measurer, s string, size, maxW float64) []string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		out = append(out, wrapPara(m, para, size, maxW)...)
+	}
+	return out
+}
+
+func wrapPara(m Measurer, s string, size, maxW float64) []string {
+	var lines []string
+	line := ""
+	for _, t := range tokenize(s) {
+		cand := t.text
+		if line != "" {
+			cand = line + t.glue + t.text
+		}
+		if m.Width(cand, size) <= maxW {
+			line = cand
+			continue
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		line = t.text
+		for m.Width(line, size) > maxW && utf8.RuneCountInString(line) > 1 {
+			head := fitRunes(m, line, size, maxW)
+			lines = append(lines, head)
+			line = line[len(head):]
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// fitRunes returns the longest prefix of s (at least one rune) that fits.
+func fitRunes(m Measurer, s string, size, maxW float64) string {
+	_, first := utf8.DecodeRuneInString(s)
+	best := s[:first]
+	for i := range s {
+		if i == 0 {
+			continue
+		}
+		if m.Width(s[:i], size) > maxW {
+			break
+		}
+		best = s[:i]
+	}
+	return best
+}

@@ -1,0 +1,235 @@
+package screens
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/rs/zerolog"
+
+	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/ui/fonts"
+	"github.com/transferguard/transferguard/ui/layout"
+	"github.com/transferguard/transferguard/ui/palette"
+)
+
+// Reporter receives what the game tells the agent. It is called on the
+// Ebiten loop and must not block for long; an error means the agent is
+// gone and the game ends.
+type Reporter interface {
+	Ready() error
+	Input(source, key string, seq uint64) error
+	Shown(seq uint64) error
+}
+
+// Voice plays a named clip once. It must not block; it may do nothing
+// (no sound device, unknown clip).
+type Voice interface{ Play(name string) }
+
+// Options configure a Game.
+type Options struct {
+	Font  *fonts.Font
+	Out   Reporter
+	Voice Voice // nil: silent
+	Log   zerolog.Logger
+	Now   func() time.Time // nil: time.Now
+	// AlwaysDraw repaints every frame, as Ebiten's default loop does; for
+	// benchmarks comparing it with drawing only on change.
+	AlwaysDraw bool
+}
+
+// Game is the ebiten.Game of tgscreen. Show and Close may be called from
+// any goroutine; everything else runs on the Ebiten loop.
+type Game struct {
+	o         Options
+	deadlines chan time.Time // countdown ends, to the ticker
+
+	mu        sync.Mutex
+	pending   *screen.Screen
+	pendingAt time.Time
+	closed    bool
+
+	// Owned by the Ebiten loop.
+	cur          screen.Screen
+	have         bool
+	receivedAt   time.Time
+	deadline     time.Time
+	phase        layout.Phase
+	w, h         int
+	dirty        bool
+	readySent    bool
+	shownSeq     uint64
+	shownAny     bool
+	warnedNoFit  uint64
+	touches      []ebiten.TouchID
+	lastDrawCost time.Duration
+}
+
+// NewGame returns a game showing nothing until the first Show.
+func NewGame(o Options) *Game {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	o.Log = o.Log.With().Str("component", "screens").Logger()
+	return &Game{o: o, deadlines: make(chan time.Time, 1), dirty: true}
+}
+
+// Show makes s the screen to draw at the next frame; a later Show before
+// that frame replaces it. It never blocks.
+func (g *Game) Show(s screen.Screen) {
+	g.mu.Lock()
+	g.pending, g.pendingAt = &s, g.o.Now()
+	g.mu.Unlock()
+	ebiten.ScheduleFrame()
+}
+
+// Close ends the game at its next frame: the agent closed the pipe.
+func (g *Game) Close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+	ebiten.ScheduleFrame()
+}
+
+// RunTicker wakes the loop once a second while a countdown runs, and once
+// when it ends, until ctx is cancelled. Run it in its own goroutine.
+func (g *Game) RunTicker(ctx context.Context) {
+	var deadline time.Time
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case deadline = <-g.deadlines:
+		case <-timer.C:
+			ebiten.ScheduleFrame()
+		}
+		left := deadline.Sub(g.o.Now())
+		if left <= 0 {
+			continue
+		}
+		next := left % time.Second // the next whole second of the countdown
+		if next == 0 {
+			next = time.Second
+		}
+		timer.Reset(next + time.Millisecond)
+	}
+}
+
+// Update takes the latest screen, advances the countdown and reports input.
+func (g *Game) Update() error {
+	g.mu.Lock()
+	s, at, closed := g.pending, g.pendingAt, g.closed
+	g.pending = nil
+	g.mu.Unlock()
+	if closed {
+		return ebiten.Termination
+	}
+	if s != nil {
+		g.accept(*s, at)
+	}
+	if !g.have {
+		return nil
+	}
+	if ph := layout.PhaseAt(g.deadline.Sub(g.o.Now()).Milliseconds()); ph != g.phase {
+		g.phase, g.dirty = ph, true
+	}
+	return g.readInput()
+}
+
+// accept makes s current. The same seq again (the agent re-sending after a
+// reconnect) keeps the running countdown and does not repeat the voice.
+func (g *Game) accept(s screen.Screen, at time.Time) {
+	same := g.have && s.Seq == g.cur.Seq
+	g.cur, g.have, g.dirty = s, true, true
+	if same {
+		return
+	}
+	g.receivedAt = at
+	g.deadline = at.Add(time.Duration(s.CountdownMS) * time.Millisecond)
+	g.phase = layout.PhaseAt(s.CountdownMS)
+	select { // keep only the newest deadline for the ticker
+	case <-g.deadlines:
+	default:
+	}
+	g.deadlines <- g.deadline
+	if s.Voice != "" && g.o.Voice != nil {
+		g.o.Voice.Play(s.Voice)
+	}
+	g.o.Log.Info().Str("screen", s.Name).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen received")
+}
+
+func (g *Game) readInput() error {
+	var src, key string
+	g.touches = inpututil.AppendJustPressedTouchIDs(g.touches[:0])
+	switch {
+	case len(g.touches) > 0:
+		src = screen.SourceTouch
+	case inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft):
+		src = screen.SourceClick
+	case inpututil.IsKeyJustPressed(ebiten.KeyEnter), inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter):
+		src, key = screen.SourceKey, "ENTER"
+	default:
+		return nil
+	}
+	return g.report(g.o.Out.Input(src, key, g.cur.Seq))
+}
+
+func (g *Game) report(err error) error {
+	if err != nil {
+		g.o.Log.Error().Err(err).Msg("agent pipe broken; exiting")
+		return ebiten.Termination
+	}
+	return nil
+}
+
+// Draw repaints only when something changed; otherwise the last frame
+// stays on screen (the screen is not cleared every frame).
+func (g *Game) Draw(dst *ebiten.Image) {
+	if !g.dirty && !g.o.AlwaysDraw {
+		return
+	}
+	g.dirty = false
+	start := g.o.Now()
+	b := dst.Bounds()
+	if !g.have {
+		dst.Fill(palette.For(screen.ToneInfo).Background)
+	} else {
+		p := layout.Compute(g.cur, b.Dx(), b.Dy(), g.o.Font, g.phase)
+		Paint(dst, p, g.o.Font)
+		if !p.Fits && g.warnedNoFit != g.cur.Seq+1 {
+			g.warnedNoFit = g.cur.Seq + 1
+			g.o.Log.Warn().Str("screen", g.cur.Name).Float64("body_px", p.BodySize).Float64("min_px", p.MinBody).Msg("texts too long; drawn below the minimum size")
+		}
+	}
+	g.lastDrawCost = g.o.Now().Sub(start)
+	if !g.readySent {
+		g.readySent = true
+		g.o.Log.Info().Int("w", b.Dx()).Int("h", b.Dy()).Msg("window up")
+		if err := g.o.Out.Ready(); err != nil {
+			g.o.Log.Error().Err(err).Msg("tell agent ready")
+		}
+	}
+	if g.have && (!g.shownAny || g.cur.Seq != g.shownSeq) {
+		g.shownAny, g.shownSeq = true, g.cur.Seq
+		g.o.Log.Debug().Uint64("seq", g.cur.Seq).Dur("since_received", g.o.Now().Sub(g.receivedAt)).Dur("draw", g.lastDrawCost).Msg("screen drawn")
+		if err := g.o.Out.Shown(g.cur.Seq); err != nil {
+			g.o.Log.Error().Err(err).Msg("tell agent shown")
+		}
+	}
+}
+
+// Layout follows the window (or full screen) at device resolution, and
+// asks for a repaint when the size changes.
+func (g *Game) Layout(outW, outH int) (int, int) {
+	scale := ebiten.Monitor().DeviceScaleFactor()
+	w, h := int(float64(outW)*scale), int(float64(outH)*scale)
+	if w != g.w || h != g.h {
+		g.w, g.h, g.dirty = w, h, true
+	}
+	return w, h
+}
