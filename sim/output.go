@@ -89,9 +89,14 @@ func (o *printer) event(kind string, lineNo int, msg string) {
 	o.emit(line{Event: kind, Line: lineNo, Msg: msg}, mark+" "+where+msg)
 }
 
-// note prints something the player did on its own: a retransmission.
+// note prints something the player did on its own (a retransmission) or
+// where it is (the scenario it starts).
 func (o *printer) note(kind, msg string) {
-	o.emit(line{Event: kind, Msg: msg}, "↻ "+msg)
+	mark := "#"
+	if kind == "retransmit" || kind == "again" {
+		mark = "↻"
+	}
+	o.emit(line{Event: kind, Msg: msg}, mark+" "+msg)
 }
 
 // emit writes l as JSON or text, with the time since start.

@@ -3,8 +3,10 @@ package terminal
 import (
 	"github.com/transferguard/transferguard/agent/agenttest"
 	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/pan"
+	"github.com/transferguard/transferguard/agent/screen"
 )
 
 // setList is a plain watchlist for tests; agent/watchlist is the real one.
@@ -31,3 +33,6 @@ func toFrame(e agenttest.Event) frame.Frame {
 	}
 	return f
 }
+
+type screenT = screen.Screen
+type messageT = envelope.Message

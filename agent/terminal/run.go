@@ -19,11 +19,11 @@ type Update struct {
 
 // Inputs are the channels the adapters feed. A nil channel is never read.
 type Inputs struct {
-	Frames   <-chan frame.Frame         // valid, de-duplicated controller frames
-	Display  <-chan screen.FromDisplay  // touches, clicks and keys from tgscreen
-	Dispatch <-chan envelope.Dispatch   // guard console messages
-	Updates  <-chan Update              // applied configuration and watchlists
-	Resend   <-chan struct{}            // display came back: show the current screen again
+	Frames   <-chan frame.Frame        // valid, de-duplicated controller frames
+	Display  <-chan screen.FromDisplay // touches, clicks and keys from tgscreen
+	Dispatch <-chan envelope.Dispatch  // guard console messages
+	Updates  <-chan Update             // applied configuration and watchlists
+	Resend   <-chan struct{}           // display came back: show the current screen again
 }
 
 // Run serialises every input and timer onto one goroutine until ctx ends.

@@ -31,11 +31,11 @@ var epoch = time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
 
 // harness plays a scenario against a Terminal on a fake clock.
 type harness struct {
-	t   testing.TB
-	clk *clock.Fake
-	rec *agenttest.Recorder
-	term *Terminal
-	seq  uint16
+	t      testing.TB
+	clk    *clock.Fake
+	rec    *agenttest.Recorder
+	term   *Terminal
+	seq    uint16
 	lastHB time.Time
 }
 

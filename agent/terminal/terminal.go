@@ -95,6 +95,7 @@ func (t *Terminal) HandleFrame(f frame.Frame) {
 		t.linkUp = true
 		t.o.Status.SetLink(true)
 		t.log.Info().Msg("serial link up")
+		t.resendAdvice()
 	}
 	switch f.Type {
 	case "HELLO":
@@ -286,6 +287,19 @@ func (t *Terminal) NextDeadline() time.Time {
 		}
 	}
 	return d
+}
+
+// resendAdvice repeats the HOLD in force and the screen shown when the
+// link comes back: frames sent while it was down were dropped, and a
+// terminal that missed a HOLD would authorise a held transaction.
+func (t *Terminal) resendAdvice() {
+	if t.shown.Name == "" {
+		return
+	}
+	if s := t.sess; s != nil && s.holdReason != "" {
+		t.o.Controller.Send(frame.New("HOLD", "sid", s.id, "reason", s.holdReason))
+	}
+	t.o.Controller.Send(frame.New("SCREEN", "name", t.shown.Name, "sid", t.shown.SID))
 }
 
 func (t *Terminal) linkTimeout() time.Duration {

@@ -239,3 +239,21 @@ func TestPublishFailureDoesNotStopDecisions(t *testing.T) {
 		t.Error("a failing outbox stopped the screen or the HOLD")
 	}
 }
+
+func TestLinkBackRepeatsHoldAndScreen(t *testing.T) {
+	h := newHarness(t)
+	h.line("START age=52")
+	h.line("SENSOR kind=PHONE_CALL state=ON")
+	h.line("FUNC fn=TRANSFER")
+	h.advance(16*time.Second, true)
+	before := len(h.rec.Frames("HOLD"))
+	h.line("HB up=99")
+	holds := h.rec.Frames("HOLD")
+	if len(holds) != before+1 || holds[len(holds)-1].Fields["reason"] != "risk_high" {
+		t.Errorf("HOLD frames after the link came back: %v, want risk_high repeated", holds[before:])
+	}
+	screens := h.rec.Frames("SCREEN")
+	if last := screens[len(screens)-1]; last.Fields["name"] != "high_risk" {
+		t.Errorf("last SCREEN = %v, want high_risk repeated", last.Fields)
+	}
+}

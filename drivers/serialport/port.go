@@ -140,6 +140,7 @@ func (p *Port) serveOnce(ctx context.Context, out chan<- frame.Frame) (got bool,
 		return got, nil
 	}
 	p.log.Warn().Err(err).Msg("serial device lost")
+	p.failing = true // the reopen failures that follow are the same outage
 	return got, err
 }
 

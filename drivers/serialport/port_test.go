@@ -179,6 +179,9 @@ func TestDeviceVanishesAndReturns(t *testing.T) {
 	if n := a.logs.count("serial device lost"); n != 1 {
 		t.Errorf("%d log lines about the lost device, want 1", n)
 	}
+	if n := a.logs.count("serial device unavailable"); n != 0 {
+		t.Errorf("%d log lines about failed reopens, want 0 (the loss was logged)", n)
+	}
 }
 
 func TestAckDoesNotWaitForConsumer(t *testing.T) {

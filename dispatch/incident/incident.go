@@ -1,0 +1,195 @@
+// Package incident is the pure core of tgdispatch: what an incident is, the
+// steps of its life (new → claimed → arrived → resolved), the escalation
+// ladder for alerts nobody answers, the incidents a terminal's health
+// raises, and the "follow the victim" match across terminals. It reads no
+// clock and does no I/O: every function is given the time, so an escalation
+// that fires after five minutes is tested in microseconds.
+package incident
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+)
+
+// Kinds of incident. Risk, panic and tamper come from agent alerts; the
+// others are raised by tgdispatch itself.
+const (
+	KindRisk     = "risk"
+	KindPanic    = "panic"
+	KindTamper   = "tamper"
+	KindOffline  = "offline"
+	KindLinkDown = "link_down"
+	KindUIDown   = "ui_down"
+	KindFollowUp = "follow_up"
+)
+
+// Levels, as in the alert envelope.
+const (
+	LevelMedium = "medium"
+	LevelHigh   = "high"
+)
+
+// States of an incident.
+const (
+	StateNew      = "new"
+	StateClaimed  = "claimed"
+	StateArrived  = "arrived"
+	StateResolved = "resolved"
+)
+
+// Outcomes a resolution must name.
+const (
+	OutcomeFraudStopped      = "fraud_stopped"
+	OutcomeCustomerProceeded = "customer_proceeded"
+	OutcomeFalseAlarm        = "false_alarm"
+	OutcomeOther             = "other"
+)
+
+// Actions recorded as steps.
+const (
+	ActionRaised     = "raised"
+	ActionUpdated    = "updated"
+	ActionClaimed    = "claimed"
+	ActionArrived    = "arrived"
+	ActionResolved   = "resolved"
+	ActionRenotified = "renotified"
+	ActionEscalated  = "escalated"
+	ActionRecovered  = "recovered"
+	ActionSession    = "session"
+)
+
+// ActorSystem attributes the steps tgdispatch takes on its own.
+const ActorSystem = "system"
+
+// ErrTransition is returned for a step the incident's state does not allow
+// (claiming a resolved incident, arriving before anyone claimed it).
+var ErrTransition = errors.New("incident: step not allowed in this state")
+
+// ErrOutcome is returned for an unknown outcome, or "other" with no note.
+var ErrOutcome = errors.New("incident: outcome must be fraud_stopped, customer_proceeded, false_alarm, or other with a note")
+
+// Incident is one thing a guard must look at: an alert (all its updates
+// folded in), a terminal that went offline, a follow-up of a held victim.
+// Card and payee appear masked only, as the alert carried them.
+type Incident struct {
+	ID       string
+	AlertID  string // the agent's alert_id; for incidents raised here, a stable id of our own
+	Site     string
+	Terminal string
+	Kind     string
+	Level    string
+	Score    int
+	Reasons  []envelope.Reason
+	Channel  string
+	Session  string
+
+	Age         int // 0 when unknown
+	Card        string
+	Payee       string
+	AmountMinor int64
+	Currency    string
+	Held        bool
+	TxnState    string
+	CardKey     string
+	PayeeKey    string
+	FollowOf    string // the incident this one follows (KindFollowUp)
+
+	State      string
+	Outcome    string
+	Note       string
+	ClaimedBy  string
+	ResolvedBy string
+	ETAS       int
+
+	Raised     time.Time // the alert's own time
+	Created    time.Time // when tgdispatch opened it
+	Updated    time.Time
+	ClaimedAt  time.Time
+	ArrivedAt  time.Time
+	ResolvedAt time.Time
+
+	Rung       int       // escalation rung reached; 0 is the first
+	NotifiedAt time.Time // last (re)notification of the current rung
+	Overdue    bool      // claimed and not arrived in time; escalated once
+	Due        time.Time // next escalation check; zero when none pending
+	Version    int       // optimistic concurrency in the store
+}
+
+// Step is one timestamped, attributed entry of an incident's story.
+type Step struct {
+	ID         string
+	IncidentID string
+	At         time.Time
+	Actor      string
+	Action     string
+	Detail     string
+}
+
+// Open tells whether the incident still needs someone.
+func (i *Incident) Open() bool { return i.State != StateResolved }
+
+// FromAgent tells whether the incident stands for an agent's alert, so its
+// steps are sent back to the terminal on the dispatch topic.
+func (i *Incident) FromAgent() bool {
+	return i.Kind == KindRisk || i.Kind == KindPanic || i.Kind == KindTamper
+}
+
+// Claim records that guard is on the way, expected in etaS seconds.
+func (i *Incident) Claim(guard string, etaS int, now time.Time) (Step, error) {
+	if i.State != StateNew || guard == "" {
+		return Step{}, fmt.Errorf("claim %s in state %s: %w", i.ID, i.State, ErrTransition)
+	}
+	i.State, i.ClaimedBy, i.ClaimedAt, i.ETAS, i.Updated = StateClaimed, guard, now, max(etaS, 0), now
+	detail := ""
+	if etaS > 0 {
+		detail = fmt.Sprintf("eta %ds", etaS)
+	}
+	return i.step(now, guard, ActionClaimed, detail), nil
+}
+
+// Arrive records that guard reached the customer.
+func (i *Incident) Arrive(guard string, now time.Time) (Step, error) {
+	if i.State != StateClaimed || guard == "" {
+		return Step{}, fmt.Errorf("arrive %s in state %s: %w", i.ID, i.State, ErrTransition)
+	}
+	i.State, i.ArrivedAt, i.Updated = StateArrived, now, now
+	return i.step(now, guard, ActionArrived, ""), nil
+}
+
+// Resolve closes the incident with an outcome; "other" needs a note.
+func (i *Incident) Resolve(actor, outcome, note string, now time.Time) (Step, error) {
+	if !ValidOutcome(outcome) || (outcome == OutcomeOther && note == "") {
+		return Step{}, ErrOutcome
+	}
+	if i.State == StateResolved || actor == "" {
+		return Step{}, fmt.Errorf("resolve %s in state %s: %w", i.ID, i.State, ErrTransition)
+	}
+	i.State, i.Outcome, i.Note, i.ResolvedBy, i.ResolvedAt, i.Updated = StateResolved, outcome, note, actor, now, now
+	i.Due = time.Time{}
+	return i.step(now, actor, ActionResolved, outcome+optional(": ", note)), nil
+}
+
+// ValidOutcome tells whether s is one of the four outcomes.
+func ValidOutcome(s string) bool {
+	switch s {
+	case OutcomeFraudStopped, OutcomeCustomerProceeded, OutcomeFalseAlarm, OutcomeOther:
+		return true
+	}
+	return false
+}
+
+// step builds a Step of this incident; the store gives it its ID.
+func (i *Incident) step(at time.Time, actor, action, detail string) Step {
+	return Step{IncidentID: i.ID, At: at, Actor: actor, Action: action, Detail: detail}
+}
+
+// optional returns prefix+s, or "" when s is empty.
+func optional(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}

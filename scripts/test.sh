@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The one command that runs every test of transferguard on a fresh Debian
+# machine (as root, or with sudo): it installs what the tests need, builds
+# every binary, and runs unit, fuzz-seed, integration (real mosquitto on a
+# pty), UI (real Ebiten window under Xvfb) and dispatch tests.
+#
+#   bash scripts/test.sh          # everything
+#   QUICK=1 bash scripts/test.sh  # unit tests only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+
+stage() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
+
+stage "install system packages"
+bash scripts/deps.sh
+
+stage "vet and build"
+go vet ./...
+go build -o bin/ ./cmd/...
+
+# Packages that link Ebiten need an X server even to start a test binary,
+# so the whole suite runs inside one Xvfb.
+XVFB=(xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp")
+
+stage "unit tests (race detector on the core and the drivers)"
+"${XVFB[@]}" go test -count=1 -race ./agent/... ./drivers/... ./sim/... ./internal/...
+"${XVFB[@]}" go test -count=1 $(go list ./... | grep -v -e /agent -e /drivers/ -e /sim -e /internal/)
+
+[ -n "${QUICK:-}" ] && exit 0
+
+stage "integration tests: tgagent on a pty against a real mosquitto"
+go test -count=1 -tags integration -timeout 10m ./test/integration/...
+
+if [ -f scripts/test-ui.sh ]; then
+  stage "UI tests under Xvfb"
+  bash scripts/test-ui.sh
+fi
+
+if [ -f scripts/test-dispatch.sh ]; then
+  stage "dispatch: PostgreSQL store and browser tests"
+  bash scripts/test-dispatch.sh
+fi
+
+stage "all tests passed"
