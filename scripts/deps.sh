@@ -12,6 +12,8 @@ pkgs=(
   fonts-wqy-microhei              # CJK font with Latin glyphs (docs/screens.md)
   imagemagick                     # screenshots of the Xvfb screen
   openssl                         # DSSE interop test
+  postgresql                      # tgdispatch store tests on PostgreSQL (dispatch/pgtest)
+  chromium                        # tgdispatch console browser tests (test/e2e, chromedp)
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -38,7 +38,10 @@ func OpenPTY(link string) (*PTY, error) {
 	}
 	// creack/pty leaves the master blocking, and a blocked Read would keep
 	// Close from returning; a non-blocking dup goes through the poller.
-	fd, err := syscall.Dup(int(m.Fd()))
+	// The dup is close-on-exec, atomically: a process started meanwhile
+	// (the agent itself, in tests) must not hold the master open, or the
+	// agent would never see its device go away.
+	fd, err := unix.FcntlInt(m.Fd(), unix.F_DUPFD_CLOEXEC, 0)
 	if err == nil {
 		err = syscall.SetNonblock(fd, true)
 	}

@@ -45,6 +45,8 @@ func (p *Player) PlayScripts(ctx context.Context, scripts []Script, loop bool) e
 			}
 		}
 		if !loop || ctx.Err() != nil {
+			// Let the answers to the last frames arrive and print.
+			_ = p.idle(ctx, 4*p.opt.AckTimeout, true)
 			return ctx.Err()
 		}
 	}
@@ -67,6 +69,9 @@ func (p *Player) WaitAgent(ctx context.Context, timeout time.Duration) error {
 		}
 		if idx >= 0 {
 			p.from = idx + 1
+			p.mu.Lock()
+			p.stats.Latencies = nil // the agent was not there yet: not a latency
+			p.mu.Unlock()
 			return nil
 		}
 	}

@@ -3,6 +3,7 @@ package remote
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/transferguard/transferguard/agent/config"
@@ -58,17 +59,24 @@ func (r *Remote) offerConfig(scope string, raw, payload []byte, keyID string) (R
 	if err := r.opts.Store.Save(storeName(KindConfig, scope), raw); err != nil {
 		return Result{}, versioned(reject(ReasonStoreFailed, "%v", err), cand.version)
 	}
-	r.scopes, r.policy = next, p
-	r.list = r.effectiveList()
+	r.scopes = next
+	r.policy.Store(p)
+	r.list.Store(r.effectiveList())
 	return r.result(Result{Kind: KindConfig, Scope: scope, Version: cand.version}), nil
 }
 
-// checkWatchlist reads a verified watchlist payload.
+// checkWatchlist reads a verified watchlist payload, hashing its entries
+// under the terminal's key.
 func (r *Remote) checkWatchlist(payload []byte, keyID string) (*applied, *Rejection) {
-	if !json.Valid(payload) {
-		return nil, reject(ReasonMalformed, "payload is not JSON")
+	key, err := r.hashKey()
+	if err != nil {
+		return nil, reject(ReasonStoreFailed, "%v", err)
 	}
-	doc, err := watchlist.ParseDocument(payload)
+	doc, err := watchlist.ParseDocumentKeyed(payload, key) // one pass over a large payload
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return nil, reject(ReasonMalformed, "payload is not JSON: %v", err)
+	}
 	if err != nil {
 		return nil, reject(ReasonInvalidWatchlist, "%v", err)
 	}
@@ -88,11 +96,11 @@ func (r *Remote) offerWatchlist(raw, payload []byte, keyID string) (Result, *Rej
 			return Result{}, versioned(reject(ReasonStaleVersion, "version %d is not higher than the applied %d", cand.version, cur.version), cand.version)
 		}
 	}
-	if err := r.opts.Store.Save(storeName(KindWatchlist, ""), raw); err != nil {
+	if err := r.saveList(cand, raw); err != nil {
 		return Result{}, versioned(reject(ReasonStoreFailed, "%v", err), cand.version)
 	}
 	r.watch = cand
-	r.list = r.effectiveList()
+	r.list.Store(r.effectiveList())
 	return r.result(Result{Kind: KindWatchlist, Version: cand.version}), nil
 }
 
@@ -120,7 +128,8 @@ func (r *Remote) effectiveList() *watchlist.List {
 	if r.watch != nil {
 		signed = r.watch.list
 	}
-	return signed.With(r.policy.Watchlist.Accounts, r.policy.Watchlist.Phones)
+	p := r.policy.Load()
+	return signed.With(p.Watchlist.Accounts, p.Watchlist.Phones)
 }
 
 func describe(scopes map[string]*applied) string {

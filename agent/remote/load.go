@@ -7,9 +7,14 @@ import (
 )
 
 // Load puts the stored documents back in force at start-up, before the
-// broker is reachable. Each passes the same checks as an Offer (size,
-// form, type, a trusted signature, scope), so a document whose signer is no
-// longer trusted, or a file changed on disk, is refused. Refused documents
+// broker is reachable. Each configuration document passes the same checks
+// as an Offer (size, form, type, a trusted signature, scope), so a document
+// whose signer is no longer trusted, or a file changed on disk, is refused.
+// The watchlist is restored from its stored hashes, checked for integrity,
+// for the terminal's hash key and for a signer still trusted, but not
+// re-verified (there is no signed document left to verify: see the package
+// comment); a watchlist envelope stored by an earlier version is verified
+// and replaced by its hashes. Refused documents
 // are returned as rejections (their topic is "store:<name>") and the last
 // one is reported by State; the error is only for a Store that cannot be
 // read at all.
@@ -35,10 +40,11 @@ func (r *Remote) Load() (Result, []*Rejection, error) {
 			rej := r.stamp("store:config", reject(ReasonInvalidConfig, "stored documents no longer validate together, running defaults: %v", err))
 			rejected = append(rejected, rej)
 		} else {
-			r.scopes, r.policy = scopes, p
+			r.scopes = scopes
+			r.policy.Store(p)
 		}
 	}
-	w, rej, err := r.loadOne(KindWatchlist, "")
+	w, rej, err := r.loadList()
 	if err != nil {
 		return r.result(Result{}), nil, err
 	}
@@ -47,12 +53,12 @@ func (r *Remote) Load() (Result, []*Rejection, error) {
 	} else if w != nil {
 		r.watch = w
 	}
-	r.list = r.effectiveList()
+	r.list.Store(r.effectiveList())
 	for _, rej := range rejected {
 		r.last = rej
 		r.log.Warn().Str("topic", rej.Topic).Str("reason", string(rej.Reason)).Str("text", rej.Text).Msg("stored document refused")
 	}
-	r.log.Info().Str("applied", describe(r.scopes)).Int("watchlist_entries", r.list.Len()).Msg("stored documents loaded")
+	r.log.Info().Str("applied", describe(r.scopes)).Int("watchlist_entries", r.list.Load().Len()).Msg("stored documents loaded")
 	return r.result(Result{}), rejected, nil
 }
 

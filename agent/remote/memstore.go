@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sync"
 )
 
@@ -39,4 +40,25 @@ func (m *MemStore) Load(name string) ([]byte, error) {
 		return nil, fmt.Errorf("memstore: %s: %w", name, fs.ErrNotExist)
 	}
 	return append([]byte(nil), b...), nil
+}
+
+// Remove deletes what is stored under name (a Remover).
+func (m *MemStore) Remove(name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.docs, name)
+	return nil
+}
+
+// Names returns the stored names, sorted (for tests that check what is
+// kept).
+func (m *MemStore) Names() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	names := make([]string, 0, len(m.docs))
+	for n := range m.docs {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }

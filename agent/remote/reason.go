@@ -27,6 +27,7 @@ const (
 	ReasonInvalidConfig    Reason = "invalid_config"     // header or policy does not validate
 	ReasonInvalidWatchlist Reason = "invalid_watchlist"  // watchlist document does not validate
 	ReasonStoreFailed      Reason = "store_failed"       // could not be stored durably; not applied
+	ReasonStoreDamaged     Reason = "store_damaged"      // a stored watchlist is unreadable, damaged or under another hash key
 )
 
 // Rejection says why a document was refused. Nothing changed when one is

@@ -16,8 +16,18 @@
 // terminal's; and the whole merged result validates (defaults, local file,
 // fleet, site, terminal). Then it is stored durably and only then used.
 // Anything else is a Rejection with a stable Reason, and nothing changes.
-// Documents read back from the Store at start-up pass the same checks, so
-// a file edited on disk is refused like a forged message.
+// Configuration documents read back from the Store at start-up pass the
+// same checks, so a file edited on disk is refused like a forged message.
+//
+// The watchlist is the exception: its envelope lists account and phone
+// numbers in plain, which CONTRACT §4 keeps out of the state directory.
+// After it is verified and applied only its keyed hashes (under a random
+// key drawn once per terminal and kept in the Store) and a metadata record
+// are stored, and Load restores them without a signature to check. The
+// state directory is trusted as the binaries are: whoever can write it can
+// replace the agent itself. Whoever can only read it learns no listed
+// number except by guessing numbers and hashing the guesses under the key
+// it also read (docs/signing.md states the cost).
 package remote
 
 import (
@@ -25,6 +35,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -34,16 +45,27 @@ import (
 	"github.com/transferguard/transferguard/agent/watchlist"
 )
 
-// Store keeps the raw envelopes of applied documents (the state dir).
-// Save replaces the document under name atomically: when it returns nil
+// Store keeps what is applied (the state dir): the raw envelopes of
+// configuration documents, the watchlist's hashes and the hash key.
+// Save replaces the bytes under name atomically: when it returns nil
 // the new bytes survive a crash or power cut, and a reader never sees a
 // half-written one. Load returns an error satisfying
 // errors.Is(err, fs.ErrNotExist) when nothing is stored under name.
-// Names are short ASCII words ("config-fleet", "watchlist"). Calls come from
+// Names are short lower-case ASCII words, optionally with one extension:
+// a name without one holds a DSSE envelope ("config-fleet"), a name with
+// one holds other data ("watchlist.hashes", "watchlist.key"). Everything
+// stored is private to the terminal (the key is a secret). Calls come from
 // one goroutine at a time (Remote serialises them).
 type Store interface {
 	Save(name string, raw []byte) error
 	Load(name string) ([]byte, error)
+}
+
+// Remover is a Store that can delete what is stored under a name; Remote
+// uses it, when the Store has it, to delete the plain watchlist envelope
+// that earlier versions stored. Removing a missing name is not an error.
+type Remover interface {
+	Remove(name string) error
 }
 
 // Options configure a Remote. Keys, Store and Now are required.
@@ -78,16 +100,18 @@ type applied struct {
 }
 
 // Remote holds the applied documents. It is safe for concurrent use;
-// Offer and Load are serialised.
+// Offer, Load and Snapshot are serialised (an Offer of a large watchlist
+// takes most of a second), while Policy and Watchlist never wait.
 type Remote struct {
 	opts   Options
 	log    zerolog.Logger
 	mu     sync.Mutex
 	scopes map[string]*applied // by config scope
 	watch  *applied
-	policy *config.Policy
-	list   *watchlist.List
+	policy atomic.Pointer[config.Policy] // read without mu: see Policy
+	list   atomic.Pointer[watchlist.List]
 	last   *Rejection
+	key    *watchlist.Key // watchlist hash key, once read or made
 }
 
 // New returns a Remote running the defaults and the local layer. It fails
@@ -108,23 +132,17 @@ func New(o Options) (*Remote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("remote: defaults and local configuration: %w", err)
 	}
-	r.policy, r.list = p, watchlist.New(p.Watchlist.Accounts, p.Watchlist.Phones)
+	r.policy.Store(p)
+	r.list.Store(watchlist.New(p.Watchlist.Accounts, p.Watchlist.Phones))
 	return r, nil
 }
 
-// Policy returns the effective policy.
-func (r *Remote) Policy() *config.Policy {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.policy
-}
+// Policy returns the effective policy. It never blocks, even while an
+// Offer is being checked, so the session loop may call it on every frame.
+func (r *Remote) Policy() *config.Policy { return r.policy.Load() }
 
-// Watchlist returns the effective watchlist.
-func (r *Remote) Watchlist() *watchlist.List {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.list
-}
+// Watchlist returns the effective watchlist; it never blocks.
+func (r *Remote) Watchlist() *watchlist.List { return r.list.Load() }
 
 // Offer considers raw, received on topic. It returns what is now in force,
 // or a *Rejection (as the error) and keeps everything as it was. A
@@ -192,6 +210,6 @@ func (r *Remote) open(kind string, raw []byte) ([]byte, string, *Rejection) {
 
 // result fills a Result with what is in force now.
 func (r *Remote) result(res Result) Result {
-	res.Policy, res.Watchlist = r.policy, r.list
+	res.Policy, res.Watchlist = r.policy.Load(), r.list.Load()
 	return res
 }

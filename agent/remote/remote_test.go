@@ -174,7 +174,7 @@ func TestRejectionsChangeNothing(t *testing.T) {
 			mustApply(t, r, remote.WatchlistTopic, sign(t, trustedKey, dsse.TypeWatchlist, watchDoc(3, "6217000012345678")))
 			policy, list := r.Policy(), r.Watchlist()
 			storedFleet, _ := store.Load("config-fleet")
-			storedList, _ := store.Load("watchlist")
+			storedList, _ := store.Load("watchlist.hashes")
 			before := r.Snapshot()
 
 			res, err := r.Offer(tc.topic, tc.raw(t))
@@ -191,7 +191,7 @@ func TestRejectionsChangeNothing(t *testing.T) {
 			if got, _ := store.Load("config-fleet"); !bytes.Equal(got, storedFleet) {
 				t.Fatal("a rejected document changed the stored fleet document")
 			}
-			if got, _ := store.Load("watchlist"); !bytes.Equal(got, storedList) {
+			if got, _ := store.Load("watchlist.hashes"); len(storedList) == 0 || !bytes.Equal(got, storedList) {
 				t.Fatal("a rejected document changed the stored watchlist")
 			}
 			after := r.Snapshot()
@@ -232,5 +232,14 @@ func TestKeyRotation(t *testing.T) {
 	}
 	if got := r.Snapshot().Config.Fleet.KeyID; got != dsse.KeyID(otherKey.Public().(ed25519PublicKey)) {
 		t.Fatalf("state keyid: got %s", got)
+	}
+}
+
+func TestWatchlistPayloadNotJSON(t *testing.T) {
+	r := newRemote(t, &remote.MemStore{})
+	_, err := r.Offer(remote.WatchlistTopic, sign(t, trustedKey, dsse.TypeWatchlist, []byte(`{"version":1,`)))
+	var rej *remote.Rejection
+	if !errors.As(err, &rej) || rej.Reason != remote.ReasonMalformed {
+		t.Fatalf("got %v, want malformed", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -32,7 +31,16 @@ type Document struct {
 // non-RFC 3339 issued time, and entries with no digits or a wrong length are
 // all reported in one error. Error texts name entries by index, never by
 // value, so they are safe to log and publish.
+//
+// The entries are hashed under a fresh random Key (see ParseDocumentKeyed).
 func ParseDocument(b []byte) (Document, error) {
+	return ParseDocumentKeyed(b, NewKey())
+}
+
+// ParseDocumentKeyed is ParseDocument with the entries hashed under key,
+// so the resulting List can be stored with MarshalBinary and restored with
+// Decode under the same key.
+func ParseDocumentKeyed(b []byte, key Key) (Document, error) {
 	var fields map[string]rawField
 	if err := json.Unmarshal(b, &fields); err != nil {
 		return Document{}, fmt.Errorf("watchlist: document is not a JSON object: %w", err)
@@ -48,12 +56,13 @@ func ParseDocument(b []byte) (Document, error) {
 			p.add("%s: unknown key (a watchlist has version, issued, accounts, phones)", k)
 		}
 	}
-	doc := Document{List: &List{seed: maphash.MakeSeed()}}
+	doc := Document{List: &List{hash: newHasher(key)}}
+	m := doc.List.hash.newMac()
 	doc.Version = parseVersion(fields["version"], p)
 	doc.Issued = parseIssued(fields["issued"], p)
 	seen := 0
-	doc.List.accounts = scanEntries("accounts", fields["accounts"], doc.List.seed, appendAccount[[]byte], 6, 32, &seen, p)
-	doc.List.phones = scanEntries("phones", fields["phones"], doc.List.seed, appendPhone[[]byte], 5, 20, &seen, p)
+	doc.List.accounts = scanEntries("accounts", fields["accounts"], m, appendAccount[[]byte], 6, 32, &seen, p)
+	doc.List.phones = scanEntries("phones", fields["phones"], m, appendPhone[[]byte], 5, 20, &seen, p)
 	if err := p.err(); err != nil {
 		return Document{}, err
 	}
@@ -98,7 +107,7 @@ func parseIssued(raw rawField, p *problems) time.Time {
 
 // scanEntries hashes the strings of a JSON array without materialising
 // them, so a million-entry list costs 8 bytes per entry beyond the input.
-func scanEntries(name string, raw rawField, seed maphash.Seed, norm func([]byte, []byte) []byte,
+func scanEntries(name string, raw rawField, m *mac, norm func([]byte, []byte) []byte,
 	minLen, maxLen int, seen *int, p *problems) []uint64 {
 	if raw == nil || string(raw) == "null" {
 		return nil
@@ -120,7 +129,7 @@ func scanEntries(name string, raw rawField, seed maphash.Seed, norm func([]byte,
 		if buf = norm(buf[:0], s); len(buf) < minLen || len(buf) > maxLen {
 			p.add("%s[%d]: want %d..%d digits, got %d", name, idx, minLen, maxLen, len(buf))
 		} else {
-			out = append(out, maphash.Bytes(seed, buf))
+			out = append(out, m.sum(buf))
 		}
 		if *seen++; *seen > MaxEntries {
 			p.add("%s: more than %d entries in the document", name, MaxEntries)

@@ -6,53 +6,64 @@
 //
 // Entries arrive only inside a signed document (agent/remote checks the
 // signature); this package does not trust or distrust them. It keeps no
-// entry in plain: each normalised number is reduced to a 64-bit keyed hash
-// (hash/maphash under a seed drawn at random for each List), and the hashes
-// are kept sorted for binary search. A memory dump shows neither the list
-// nor, without the seed, which numbers hash to what.
+// entry in plain, in memory or on disk: each normalised number is reduced
+// to a 64-bit keyed hash, HMAC-SHA-256 under a 32-byte Key truncated to 8
+// bytes, and the hashes are kept sorted for binary search. Without the Key
+// the hashes say nothing about the numbers; with it, a number can only be
+// found by guessing it and hashing the guess (docs/signing.md states the
+// cost). MarshalBinary and Decode store and restore a List under its Key
+// so a terminal need not keep the numbers to match after a restart.
 //
 // # Matching
 //
 // Both the list and the number looked up are normalised the same way (see
-// NormalizeAccount and NormalizePhone), hashed with the same seed, and
+// NormalizeAccount and NormalizePhone), hashed under the same Key, and
 // compared as 64-bit values. A listed number always matches. An unlisted
 // number matches by accident only if its hash collides with one of the n
 // listed hashes: probability n/2^64 per lookup, about 5.4e-14 for a
-// million entries, i.e. never in the life of a fleet. maphash is not a
-// MAC, but the seed never leaves the process, so an outsider cannot aim a
-// collision; and a collision would only raise a false alert, never hide a
-// listed number.
+// million entries, i.e. never in the life of a fleet; and a collision
+// would only raise a false alert, never hide a listed number.
 package watchlist
 
 import (
 	"bytes"
-	"hash/maphash"
 	"slices"
 )
 
 // List is an immutable set of hashed accounts and phones. It is safe for
 // concurrent use; a new list replaces an old one as a whole.
 type List struct {
-	seed     maphash.Seed
+	hash     *hasher
 	accounts []uint64
 	phones   []uint64
 }
 
-// New builds a list. Entries that normalise to nothing are skipped (the
-// document parser rejects them before this point).
+// New builds a list under a fresh random Key that is never stored: for
+// lists that live in memory only (the local configuration's entries).
+// Entries that normalise to nothing are skipped (the document parser
+// rejects them before this point).
 func New(accounts, phones []string) *List {
-	l := &List{seed: maphash.MakeSeed()}
+	return NewKeyed(NewKey(), accounts, phones)
+}
+
+// NewKeyed builds a list whose entries are hashed under key.
+func NewKeyed(key Key, accounts, phones []string) *List {
+	l := &List{hash: newHasher(key)}
 	l.accounts = l.hashAll(accounts, appendAccount[string])
 	l.phones = l.hashAll(phones, appendPhone[string])
 	return l
 }
 
+// Key returns the key the list's entries are hashed under.
+func (l *List) Key() Key { return l.hash.key }
+
 func (l *List) hashAll(in []string, norm func([]byte, string) []byte) []uint64 {
 	out := make([]uint64, 0, len(in))
 	var buf []byte
+	m := l.hash.newMac()
 	for _, s := range in {
 		if buf = norm(buf[:0], s); len(buf) > 0 {
-			out = append(out, maphash.Bytes(l.seed, buf))
+			out = append(out, m.sum(buf))
 		}
 	}
 	slices.Sort(out)
@@ -78,17 +89,17 @@ func (l *List) HasPhone(number string) bool {
 }
 
 func (l *List) has(set []uint64, phone bool, number string) bool {
-	var arr [64]byte // normalise on the stack: lookups do not allocate
-	var n []byte
+	m := l.hash.pool.Get().(*mac) // normalise into its buffer: lookups do not allocate
+	defer l.hash.pool.Put(m)
 	if phone {
-		n = appendPhone(arr[:0], number)
+		m.in = appendPhone(m.in[:0], number)
 	} else {
-		n = appendAccount(arr[:0], number)
+		m.in = appendAccount(m.in[:0], number)
 	}
-	if len(n) == 0 {
+	if len(m.in) == 0 {
 		return false
 	}
-	_, found := slices.BinarySearch(set, maphash.Bytes(l.seed, n))
+	_, found := slices.BinarySearch(set, m.sum(m.in))
 	return found
 }
 
@@ -185,7 +196,7 @@ func (l *List) With(accounts, phones []string) *List {
 	if len(accounts) == 0 && len(phones) == 0 {
 		return l
 	}
-	n := &List{seed: l.seed}
+	n := &List{hash: l.hash}
 	n.accounts = union(l.accounts, n.hashAll(accounts, appendAccount[string]))
 	n.phones = union(l.phones, n.hashAll(phones, appendPhone[string]))
 	return n

@@ -1,7 +1,9 @@
 // Command tgctl is the bank IT tool for transferguard: it makes Ed25519
 // signing keys, signs configuration and watchlist documents into DSSE
 // envelopes (CONTRACT §5), verifies them, pushes them to the broker as
-// retained messages and shows what every terminal runs.
+// retained messages and shows what every terminal runs; for demos and
+// integrators it also follows alerts live (watch) and plays a guard
+// console (dispatch).
 //
 // Exit codes: 0 success, 1 the operation failed (invalid document, refused
 // signature, broker unreachable), 2 bad flags or usage, with a one-line
@@ -24,7 +26,9 @@ commands:
   sign    --key KEY --type config|watchlist IN  sign a YAML or JSON document; envelope on stdout
   verify  --trust-key PUB ENVELOPE              check an envelope's signature and document
   push    --broker URL [--topic T] ENVELOPE     publish retained, QoS 1, to the document's topic
-  status  --broker URL [--site S]               table of every terminal's status and config state
+  status  --broker URL [--site S] [--json]      table of every terminal's status and config state
+  watch   --broker URL [--site S] [--json]      print alerts, sessions and status changes until SIGINT
+  dispatch --broker URL --site S --terminal T --alert ID --state claimed|arrived|resolved  as a guard console
 
 tgctl <command> -h lists the flags of a command (docs/tgctl.md).`
 
@@ -39,11 +43,13 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 type command func(args []string, stdout, stderr io.Writer) error
 
 var commands = map[string]command{
-	"keygen": runKeygen,
-	"sign":   runSign,
-	"verify": runVerify,
-	"push":   runPush,
-	"status": runStatus,
+	"keygen":   runKeygen,
+	"sign":     runSign,
+	"verify":   runVerify,
+	"push":     runPush,
+	"status":   runStatus,
+	"watch":    runWatch,
+	"dispatch": runDispatch,
 }
 
 func main() {
@@ -61,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, status)\n", args[0])
+		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, status, watch, dispatch)\n", args[0])
 		return 2
 	}
 	err := cmd(args[1:], stdout, stderr)

@@ -34,8 +34,9 @@ func (b *brokerFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&b.timeout, "timeout", 10*time.Second, "how long to wait for the broker at each step")
 }
 
-// connect opens an MQTT connection with a bounded wait.
-func (b *brokerFlags) connect() (mqtt.Client, error) {
+// options returns paho client options for the flags: no automatic
+// reconnection (watch turns it on).
+func (b *brokerFlags) options() (*mqtt.ClientOptions, error) {
 	if b.url == "" {
 		return nil, usagef("--broker is required")
 	}
@@ -63,6 +64,20 @@ func (b *brokerFlags) connect() (mqtt.Client, error) {
 		}
 		o.SetTLSConfig(tc)
 	}
+	return o, nil
+}
+
+// connect opens an MQTT connection with a bounded wait.
+func (b *brokerFlags) connect() (mqtt.Client, error) {
+	o, err := b.options()
+	if err != nil {
+		return nil, err
+	}
+	return b.dial(o)
+}
+
+// dial connects a client made from o, waiting at most --timeout.
+func (b *brokerFlags) dial(o *mqtt.ClientOptions) (mqtt.Client, error) {
 	c := mqtt.NewClient(o)
 	tok := c.Connect()
 	if !tok.WaitTimeout(b.timeout) {
@@ -72,6 +87,18 @@ func (b *brokerFlags) connect() (mqtt.Client, error) {
 		return nil, fmt.Errorf("connect %s: %w", b.url, err)
 	}
 	return c, nil
+}
+
+// publish sends one message and waits for the broker's acknowledgement.
+func (b *brokerFlags) publish(c mqtt.Client, topic string, retained bool, payload []byte) error {
+	tok := c.Publish(topic, 1, retained, payload)
+	if !tok.WaitTimeout(b.timeout) {
+		return fmt.Errorf("publish %s: no acknowledgement within %s", topic, b.timeout)
+	}
+	if err := tok.Error(); err != nil {
+		return fmt.Errorf("publish %s: %w", topic, err)
+	}
+	return nil
 }
 
 func (b *brokerFlags) tlsConfig() (*tls.Config, error) {
@@ -130,12 +157,8 @@ func runPush(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer c.Disconnect(250)
-	tok := c.Publish(t, 1, true, raw)
-	if !tok.WaitTimeout(bf.timeout) {
-		return fmt.Errorf("publish %s: no acknowledgement within %s", t, bf.timeout)
-	}
-	if err := tok.Error(); err != nil {
-		return fmt.Errorf("publish %s: %w", t, err)
+	if err := bf.publish(c, t, true, raw); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "pushed %d bytes to %s (retained, QoS 1)\n", len(raw), t)
 	return nil

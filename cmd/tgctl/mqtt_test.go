@@ -53,6 +53,15 @@ func TestPushStatus(t *testing.T) {
 	if !strings.Contains(lines[1], "unknown_key tg/v1/config/set") {
 		t.Fatalf("status row lacks the last rejection: %q", lines[1])
 	}
+	out, e, code = tgctl(t, "status", "--broker", broker.URL(), "--wait", "500ms", "--json")
+	var rows []statusJSON
+	if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil {
+		t.Fatalf("status --json: %d %s %v", code, e, err)
+	}
+	if len(rows) != 1 || rows[0].Status == nil || rows[0].Status.State != "online" || rows[0].ConfigState == nil ||
+		rows[0].ConfigState.Watchlist == nil || rows[0].ConfigState.Watchlist.Version != 7 {
+		t.Fatalf("status --json: got %s", out)
+	}
 	if out, _, _ := tgctl(t, "status", "--broker", broker.URL(), "--wait", "300ms", "--site", "S9"); !strings.Contains(out, "no terminal") {
 		t.Fatalf("status --site S9: got %q", out)
 	}

@@ -30,6 +30,7 @@ func runStatus(args []string, stdout, stderr io.Writer) error {
 	bf.register(fs)
 	site := fs.String("site", "", "only this site")
 	wait := fs.Duration("wait", 2*time.Second, "how long to collect retained messages")
+	asJSON := fs.Bool("json", false, "print a JSON array of {site, terminal, status, config_state} instead of the table")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -70,6 +71,9 @@ func runStatus(args []string, stdout, stderr io.Writer) error {
 		case m := <-msgs:
 			collect(rows, m.Topic(), m.Payload())
 		case <-deadline:
+			if *asJSON {
+				return printJSON(stdout, rows)
+			}
 			printTable(stdout, rows)
 			return nil
 		}
@@ -102,12 +106,41 @@ func collect(rows map[string]*terminalRow, topic string, payload []byte) {
 	}
 }
 
-func printTable(w io.Writer, rows map[string]*terminalRow) {
+// sortedKeys returns the row keys in site/terminal order.
+func sortedKeys(rows map[string]*terminalRow) []string {
 	keys := make([]string, 0, len(rows))
 	for k := range rows {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	return keys
+}
+
+// statusJSON is one terminal in status --json; null where not reported.
+type statusJSON struct {
+	Site        string           `json:"site"`
+	Terminal    string           `json:"terminal"`
+	Status      *envelope.Status `json:"status"`
+	ConfigState *remote.State    `json:"config_state"`
+}
+
+// printJSON prints the rows as one indented JSON array ([] when empty).
+func printJSON(w io.Writer, rows map[string]*terminalRow) error {
+	out := make([]statusJSON, 0, len(rows))
+	for _, k := range sortedKeys(rows) {
+		r := rows[k]
+		out = append(out, statusJSON{Site: r.site, Terminal: r.terminal, Status: r.status, ConfigState: r.state})
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode status: %w", err)
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+func printTable(w io.Writer, rows map[string]*terminalRow) {
+	keys := sortedKeys(rows)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SITE\tTERMINAL\tSTATE\tLINK\tUI\tFLEET\tSITE-CFG\tTERMINAL-CFG\tWATCHLIST\tLAST REJECTION")
 	for _, k := range keys {

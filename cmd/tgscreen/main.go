@@ -20,11 +20,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "tgscreen:", err)
 		os.Exit(2)
 	}
-	log := zerolog.New(os.Stderr).Level(o.logLevel).With().Timestamp().Str("component", "tgscreen").Logger()
+	// Packages add their own "component"; "bin" tells tgscreen's lines
+	// apart once the agent has passed them on to its own log.
+	root := zerolog.New(os.Stderr).Level(o.logLevel).With().Timestamp().Str("bin", "tgscreen").Logger()
+	log := root.With().Str("component", "tgscreen").Logger()
 	if o.preview != "" {
 		os.Exit(runPreview(o, log))
 	}
-	if err := runWindow(o, log); err != nil {
+	if err := runWindow(o, root); err != nil {
 		log.Error().Err(err).Msg("screen stopped")
 		os.Exit(1)
 	}

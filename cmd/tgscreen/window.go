@@ -15,17 +15,19 @@ import (
 	"github.com/transferguard/transferguard/ui/voice"
 )
 
-// runWindow shows the agent's screens until stdin closes.
-func runWindow(o options, log zerolog.Logger) error {
+// runWindow shows the agent's screens until stdin closes; root is the
+// logger the packages add their component to.
+func runWindow(o options, root zerolog.Logger) error {
+	log := root.With().Str("component", "tgscreen").Logger()
 	font, err := fonts.Load(o.font)
 	if err != nil {
 		return err // before any window: a missing font is a start-up error
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	opts := screens.Options{Font: font, Out: pipe.NewWriter(os.Stdout), Log: log, AlwaysDraw: o.alwaysDraw}
+	opts := screens.Options{Font: font, Out: pipe.NewWriter(os.Stdout), Log: root, AlwaysDraw: o.alwaysDraw}
 	if !o.noVoice {
-		opts.Voice = voice.Start(ctx, log)
+		opts.Voice = voice.Start(ctx, root)
 	}
 	g := screens.NewGame(opts)
 	go g.RunTicker(ctx)
@@ -37,6 +39,16 @@ func runWindow(o options, log zerolog.Logger) error {
 		g.Close()
 	}()
 
+	setupWindow(o)
+	err = ebiten.RunGame(g)
+	if err != nil && !errors.Is(err, ebiten.Termination) {
+		return fmt.Errorf("tgscreen: run: %w", err)
+	}
+	return nil
+}
+
+// setupWindow applies the window flags and the draw-on-change loop.
+func setupWindow(o options) {
 	ebiten.SetWindowTitle("transferguard")
 	ebiten.SetWindowSize(o.width, o.height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
@@ -50,9 +62,4 @@ func runWindow(o options, log zerolog.Logger) error {
 		ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum) //nolint:staticcheck // measured: 0 % CPU idle (FIELD-NOTES)
 		ebiten.SetScreenClearedEveryFrame(false)
 	}
-	err = ebiten.RunGame(g)
-	if err != nil && !errors.Is(err, ebiten.Termination) {
-		return fmt.Errorf("tgscreen: run: %w", err)
-	}
-	return nil
 }

@@ -14,7 +14,7 @@ func FromAlert(id string, a envelope.Alert, now time.Time) (Incident, Step) {
 	i := Incident{
 		ID: id, AlertID: a.AlertID, Site: a.Site, Terminal: a.Terminal,
 		Kind: kindOf(a.Kind), Level: levelOf(a.Level), State: StateNew,
-		Created: now, Updated: now, NotifiedAt: now, Raised: time.Time(a.TS),
+		Created: now, Updated: now, NotifiedAt: now, RungAt: now, Raised: time.Time(a.TS),
 	}
 	i.absorb(a)
 	return i, i.step(now, ActorSystem, ActionRaised, summary(a))
@@ -25,8 +25,9 @@ func FromAlert(id string, a envelope.Alert, now time.Time) (Incident, Step) {
 // the latest word. A resolved incident keeps its outcome; the update is
 // still recorded as a step.
 func (i *Incident) Fold(a envelope.Alert, now time.Time) Step {
-	if levelOf(a.Level) == LevelHigh {
-		i.Level = LevelHigh
+	if levelOf(a.Level) == LevelHigh && i.Level != LevelHigh {
+		i.Level = LevelHigh // escalation starts from now
+		i.NotifiedAt, i.RungAt = now, now
 	}
 	i.absorb(a)
 	i.Updated = now

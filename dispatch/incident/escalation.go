@@ -86,7 +86,7 @@ func (l Ladder) next(i *Incident, now time.Time) (Step, bool) {
 		climb, renotify := l.climbAt(i), l.renotifyAt(i)
 		if !climb.IsZero() && !climb.After(now) && (renotify.IsZero() || !renotify.Before(climb)) {
 			i.Rung++
-			i.NotifiedAt = climb
+			i.NotifiedAt, i.RungAt = climb, climb
 			return i.step(climb, ActorSystem, ActionEscalated, "unclaimed: "+l.RungName(i.Rung)), true
 		}
 		if !renotify.IsZero() && !renotify.After(now) {
@@ -98,7 +98,7 @@ func (l Ladder) next(i *Incident, now time.Time) (Step, bool) {
 		if !at.After(now) {
 			i.Overdue = true
 			i.Rung = min(i.Rung+1, len(l.Rungs)-1)
-			i.NotifiedAt = at
+			i.NotifiedAt, i.RungAt = at, at
 			detail := fmt.Sprintf("no arrival within %s: %s", l.ArriveWithin, l.RungName(i.Rung))
 			return i.step(at, ActorSystem, ActionEscalated, detail), true
 		}
@@ -111,7 +111,7 @@ func (l Ladder) climbAt(i *Incident) time.Time {
 	if i.Rung+1 >= len(l.Rungs) {
 		return time.Time{}
 	}
-	return i.lastRungAt().Add(l.Rungs[i.Rung+1].After)
+	return i.RungAt.Add(l.Rungs[i.Rung+1].After)
 }
 
 // renotifyAt is when the current rung is told again; zero when off.
@@ -120,13 +120,6 @@ func (l Ladder) renotifyAt(i *Incident) time.Time {
 		return time.Time{}
 	}
 	return i.NotifiedAt.Add(l.Renotify)
-}
-
-// lastRungAt is when the current rung was first told. Renotifications move
-// NotifiedAt, so the rung's own start is kept apart from it by walking the
-// ladder's delays from Created.
-func (i *Incident) lastRungAt() time.Time {
-	return i.rungStart
 }
 
 // due is the next time Advance may do something.

@@ -112,6 +112,7 @@ type Incident struct {
 	ResolvedAt time.Time
 
 	Rung       int       // escalation rung reached; 0 is the first
+	RungAt     time.Time // when the current rung was first told
 	NotifiedAt time.Time // last (re)notification of the current rung
 	Overdue    bool      // claimed and not arrived in time; escalated once
 	Due        time.Time // next escalation check; zero when none pending

@@ -1,24 +1,34 @@
-// Package docstore keeps the signed documents the agent applied, as raw
-// envelopes, in the state directory, so they are in force after a restart
-// before the broker is reachable. It implements remote.Store.
+// Package docstore keeps what the agent applied from signed documents in
+// the state directory, so it is in force after a restart before the broker
+// is reachable. It implements remote.Store and remote.Remover.
 //
-// Each document is one file, <dir>/<name>.dsse.json, mode 0600, replaced
-// atomically: write a temporary file in the same directory, fsync it,
-// rename it over the old one, fsync the directory. A crash leaves either
-// the old or the new document, never a mixture; a stray temporary file is
-// ignored and overwritten next time. The content is not trusted on the way
-// back: agent/remote verifies every signature again at start-up.
+// Each name is one file, mode 0600: a name without an extension is a DSSE
+// envelope stored as <dir>/<name>.dsse.json ("config-fleet"); a name with
+// one is stored as <dir>/<name> ("watchlist.hashes", "watchlist.key").
+// Files are replaced atomically: write a temporary file in the same
+// directory, fsync it, rename it over the old one, fsync the directory. A
+// crash leaves either the old or the new content, never a mixture; a
+// stray temporary file is ignored and overwritten next time.
+//
+// # Trust model
+//
+// The directory is created 0700 and its files are 0600: it holds the
+// terminal's watchlist hash key, and only the agent's user may read it.
+// This package does not check content; agent/remote verifies configuration
+// envelopes again at start-up and checks the watchlist record's integrity.
 package docstore
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 )
 
-var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}(\.[a-z0-9]{1,16})?$`)
 
 // Store is a directory of documents. It is safe for use by one goroutine
 // at a time per name (agent/remote serialises its calls).
@@ -34,14 +44,20 @@ func Open(dir string) (*Store, error) {
 	return &Store{dir: dir}, nil
 }
 
+// Dir returns the directory of the store.
+func (s *Store) Dir() string { return s.dir }
+
 func (s *Store) path(name string) (string, error) {
 	if !validName.MatchString(name) {
 		return "", fmt.Errorf("docstore: invalid document name %q", name)
 	}
+	if strings.Contains(name, ".") {
+		return filepath.Join(s.dir, name), nil
+	}
 	return filepath.Join(s.dir, name+".dsse.json"), nil
 }
 
-// Save atomically replaces the document stored under name with raw and
+// Save atomically replaces what is stored under name with raw and
 // returns once it is durable.
 func (s *Store) Save(name string, raw []byte) (err error) {
 	path, err := s.path(name)
@@ -76,8 +92,8 @@ func (s *Store) Save(name string, raw []byte) (err error) {
 	return syncDir(s.dir)
 }
 
-// Load returns the document stored under name; the error satisfies
-// errors.Is(err, fs.ErrNotExist) when there is none.
+// Load returns what is stored under name; the error satisfies
+// errors.Is(err, fs.ErrNotExist) when there is nothing.
 func (s *Store) Load(name string) ([]byte, error) {
 	path, err := s.path(name)
 	if err != nil {
@@ -90,7 +106,23 @@ func (s *Store) Load(name string) ([]byte, error) {
 	return b, nil
 }
 
-// syncDir makes a rename in dir durable.
+// Remove deletes what is stored under name, durably; a missing name is
+// not an error.
+func (s *Store) Remove(name string) error {
+	path, err := s.path(name)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("docstore: remove %s: %w", name, err)
+	}
+	return syncDir(s.dir)
+}
+
+// syncDir makes a rename or removal in dir durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {

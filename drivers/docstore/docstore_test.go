@@ -55,4 +55,3 @@ func TestRejectsBadNames(t *testing.T) {
 		t.Errorf("Load of a path: got %v, want a name error", err)
 	}
 }
-

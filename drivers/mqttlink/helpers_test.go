@@ -100,7 +100,8 @@ func (s *subscriber) publish(t testing.TB, topic string, retained bool, payload 
 type running struct {
 	link   *Link
 	cancel context.CancelFunc
-	done   chan error
+	done   chan struct{} // closed when Run has returned err
+	err    error
 }
 
 // stop cancels Run and waits for it to return nil.
@@ -108,9 +109,9 @@ func (r *running) stop(t testing.TB) {
 	t.Helper()
 	r.cancel()
 	select {
-	case err := <-r.done:
-		if err != nil {
-			t.Fatalf("Run returned %v, want nil", err)
+	case <-r.done:
+		if r.err != nil {
+			t.Fatalf("Run returned %v, want nil", r.err)
 		}
 	case <-time.After(waitFor):
 		t.Fatal("Run did not return after cancel")
@@ -128,7 +129,7 @@ func testConfig(brokerURL string) Config {
 // start runs a link on ob; setup may adjust it before Run.
 func start(t testing.TB, cfg Config, ob *outbox.Outbox, setup func(*Link)) *running {
 	t.Helper()
-	l, err := New(cfg, ob, zerolog.Nop())
+	l, err := New(cfg, ob, zerolog.New(zerolog.NewTestWriter(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,8 +137,11 @@ func start(t testing.TB, cfg Config, ob *outbox.Outbox, setup func(*Link)) *runn
 		setup(l)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{link: l, cancel: cancel, done: make(chan error, 1)}
-	go func() { r.done <- l.Run(ctx) }()
+	r := &running{link: l, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		r.err = l.Run(ctx)
+		close(r.done)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		<-r.done
@@ -199,12 +203,16 @@ func (g *gate) open(u *url.URL, _ paho.ClientOptions) (net.Conn, error) {
 	return nc, err
 }
 
-// cut closes every connection made so far, without an MQTT DISCONNECT.
+// cut ends every connection made so far without an MQTT DISCONNECT, as a
+// killed process would: it sends FIN under paho's feet (closing the
+// net.Conn itself would not do, paho ignores "use of closed network
+// connection" and waits for keepalive). The broker then sends the Will and
+// closes, and paho reads EOF.
 func (g *gate) cut() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, c := range g.conns {
-		_ = c.Close()
+		_ = c.(*net.TCPConn).CloseWrite()
 	}
 	g.conns = nil
 }

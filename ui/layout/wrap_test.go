@@ -52,4 +52,3 @@ func FuzzWrap(f *testing.F) {
 		}
 	})
 }
-

@@ -28,9 +28,9 @@ func (r *recorder) add(s string) error {
 	r.msgs = append(r.msgs, s)
 	return nil
 }
-func (r *recorder) Ready() error                         { return r.add("ready") }
+func (r *recorder) Ready() error                          { return r.add("ready") }
 func (r *recorder) Input(src, key string, _ uint64) error { return r.add("input " + src + key) }
-func (r *recorder) Shown(seq uint64) error               { return r.add("shown " + string(rune('0'+seq))) }
+func (r *recorder) Shown(seq uint64) error                { return r.add("shown " + string(rune('0'+seq))) }
 func (r *recorder) got() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()

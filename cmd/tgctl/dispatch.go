@@ -1,0 +1,67 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+)
+
+// validID is a site or terminal id (CONTRACT §1).
+var validID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// runDispatch publishes a guard console's dispatch message to a terminal
+// (QoS 1, not retained), as the web console will.
+func runDispatch(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("dispatch", stderr)
+	var bf brokerFlags
+	bf.register(fs)
+	site := fs.String("site", "", "site id (required)")
+	terminal := fs.String("terminal", "", "terminal id (required)")
+	alertID := fs.String("alert", "", "alert_id of the alert (required)")
+	state := fs.String("state", "", "claimed, arrived or resolved (required)")
+	guard := fs.String("guard", "", "guard name shown to staff")
+	eta := fs.Int("eta", 0, "seconds until the guard arrives (claimed)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := dispatchMessage(*site, *terminal, *alertID, *state, *guard, *eta)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("no arguments expected")
+	}
+	payload, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode dispatch: %w", err)
+	}
+	c, err := bf.connect()
+	if err != nil {
+		return err
+	}
+	defer c.Disconnect(250)
+	topic := "tg/v1/" + *site + "/" + *terminal + "/" + envelope.TopicDispatch
+	if err := bf.publish(c, topic, false, payload); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "sent %s for alert %s to %s (QoS 1)\n", d.State, d.AlertID, topic)
+	return nil
+}
+
+// dispatchMessage checks the flags and builds the message.
+func dispatchMessage(site, terminal, alertID, state, guard string, eta int) (envelope.Dispatch, error) {
+	switch {
+	case !validID.MatchString(site) || !validID.MatchString(terminal):
+		return envelope.Dispatch{}, usagef("--site and --terminal are required: [A-Za-z0-9_-]{1,64}")
+	case alertID == "" || len(alertID) > 128:
+		return envelope.Dispatch{}, usagef("--alert is required (the alert_id, at most 128 bytes)")
+	case state != envelope.DispatchClaimed && state != envelope.DispatchArrived && state != envelope.DispatchResolved:
+		return envelope.Dispatch{}, usagef("--state claimed|arrived|resolved, got %q", state)
+	case eta < 0:
+		return envelope.Dispatch{}, usagef("--eta must be >= 0 seconds")
+	}
+	return envelope.Dispatch{AlertID: alertID, State: state, Guard: guard, ETAS: eta}, nil
+}

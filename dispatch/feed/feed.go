@@ -1,0 +1,91 @@
+// Package feed fans incident changes out to the consoles that are open
+// (Server-Sent Events), each seeing only the sites it may see. Publishing
+// never blocks: a console too slow to keep up is cut off, and its browser
+// reconnects and reloads the list, which is always right.
+package feed
+
+import "sync"
+
+// Event is one change worth redrawing a console for.
+type Event struct {
+	Kind     string `json:"kind"` // "incident" or "terminal"
+	ID       string `json:"id,omitempty"`
+	AlertID  string `json:"alert_id,omitempty"`
+	Site     string `json:"site"`
+	Terminal string `json:"terminal"`
+	Action   string `json:"action"` // the step: raised, claimed, escalated…, or a terminal state
+	Level    string `json:"level,omitempty"`
+	State    string `json:"state,omitempty"`
+}
+
+// buffer is how many events a subscriber may lag behind before it is cut off.
+const buffer = 256
+
+// Hub is the set of open subscriptions. The zero value is ready to use.
+type Hub struct {
+	mu   sync.Mutex
+	subs map[*Sub]struct{}
+}
+
+// Sub is one console's subscription. C is closed when the hub cuts it off
+// (it fell behind) or when Close is called.
+type Sub struct {
+	C      <-chan Event
+	c      chan Event
+	filter func(site string) bool
+	hub    *Hub
+	closed bool
+}
+
+// Subscribe opens a subscription to the events of sites filter accepts.
+func (h *Hub) Subscribe(filter func(site string) bool) *Sub {
+	c := make(chan Event, buffer)
+	s := &Sub{C: c, c: c, filter: filter, hub: h}
+	h.mu.Lock()
+	if h.subs == nil {
+		h.subs = map[*Sub]struct{}{}
+	}
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+// Close ends the subscription; calling it twice is harmless.
+func (s *Sub) Close() {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	s.closeLocked()
+}
+
+func (s *Sub) closeLocked() {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	delete(s.hub.subs, s)
+	close(s.c)
+}
+
+// Publish hands e to every subscription that may see its site, without
+// blocking.
+func (h *Hub) Publish(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		if !s.filter(e.Site) {
+			continue
+		}
+		select {
+		case s.c <- e:
+		default:
+			s.closeLocked()
+		}
+	}
+}
+
+// Len is the number of open subscriptions.
+func (h *Hub) Len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}

@@ -1,0 +1,199 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/rs/zerolog"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/remote"
+)
+
+// Handler is what the ingest feeds; service.Service implements it. Calls
+// are concurrent and may block (they write to the store).
+type Handler interface {
+	HandleAlert(ctx context.Context, a envelope.Alert) error
+	HandleStatus(ctx context.Context, site, terminal string, st envelope.Status) error
+	HandleSession(ctx context.Context, r envelope.SessionRecord) error
+	HandleConfigState(ctx context.Context, site, terminal string, st remote.State) error
+}
+
+// Config says where to connect and as whom.
+type Config struct {
+	Broker             string // tcp://host:port, ssl://…
+	ClientID           string // stable per instance: its queued messages survive a restart
+	Group              string // shared-subscription group; instances of one group split alerts
+	Username, Password string
+	Workers            int           // concurrent handlers; default 4
+	AckTimeout         time.Duration // bound on every broker answer; default 10 s
+}
+
+// Client is the broker connection of one instance.
+type Client struct {
+	cfg  Config
+	c    mqtt.Client
+	h    Handler
+	log  zerolog.Logger
+	work chan mqtt.Message
+	stop chan struct{}
+}
+
+// queue is how many received messages wait for a worker before paho's
+// handlers block (back-pressure on the broker, nothing dropped).
+const queue = 4096
+
+// New prepares a client; Run connects and works.
+func New(cfg Config, log zerolog.Logger) (*Client, error) {
+	if cfg.Broker == "" || !ValidID(cfg.Group) {
+		return nil, fmt.Errorf("ingest: broker is required and group must match [A-Za-z0-9_-]{1,64}")
+	}
+	if cfg.ClientID == "" {
+		cfg.ClientID = "tgdispatch-" + cfg.Group
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.AckTimeout <= 0 {
+		cfg.AckTimeout = 10 * time.Second
+	}
+	cl := &Client{cfg: cfg, log: log.With().Str("component", "ingest").Logger(),
+		work: make(chan mqtt.Message, queue), stop: make(chan struct{})}
+	o := mqtt.NewClientOptions().AddBroker(cfg.Broker).SetClientID(cfg.ClientID).
+		SetCleanSession(false).SetAutoReconnect(true).SetConnectRetry(true).
+		SetMaxReconnectInterval(5 * time.Second).SetKeepAlive(30 * time.Second).
+		SetOrderMatters(false).SetAutoAckDisabled(true).SetResumeSubs(true).
+		SetOnConnectHandler(cl.subscribe).
+		SetConnectionLostHandler(func(_ mqtt.Client, err error) { cl.log.Warn().Err(err).Msg("broker connection lost") })
+	if cfg.Username != "" {
+		o.SetUsername(cfg.Username).SetPassword(cfg.Password)
+	}
+	cl.c = mqtt.NewClient(o)
+	return cl, nil
+}
+
+// Topics are the subscriptions of an instance in group: alerts and session
+// records shared (one instance handles each), status and configuration
+// state plain (retained, and handled idempotently by every instance).
+func Topics(group string) map[string]byte {
+	return map[string]byte{
+		"$share/" + group + "/tg/v1/+/+/" + envelope.TopicAlert:   1,
+		"$share/" + group + "/tg/v1/+/+/" + envelope.TopicSession: 1,
+		"tg/v1/+/+/" + envelope.TopicStatus:                       1,
+		"tg/v1/+/+/" + envelope.TopicConfigState:                  1,
+	}
+}
+
+// subscribe runs on every (re)connect.
+func (cl *Client) subscribe(c mqtt.Client) {
+	cl.log.Info().Str("broker", cl.cfg.Broker).Msg("broker connected")
+	tok := c.SubscribeMultiple(Topics(cl.cfg.Group), cl.receive)
+	if !tok.WaitTimeout(cl.cfg.AckTimeout) || tok.Error() != nil {
+		cl.log.Error().Err(tok.Error()).Msg("subscribe failed")
+	}
+}
+
+// receive hands a message to the workers; it blocks only when the queue is
+// full (back-pressure) or the client stops.
+func (cl *Client) receive(_ mqtt.Client, m mqtt.Message) {
+	select {
+	case cl.work <- m:
+	case <-cl.stop:
+	}
+}
+
+// Run connects, hands messages to h with Workers goroutines until ctx
+// ends, then disconnects. Messages not handled yet are left unacknowledged
+// and come back on the next connection. Call it once.
+func (cl *Client) Run(ctx context.Context, h Handler) error {
+	cl.h = h
+	tok := cl.c.Connect()
+	if !tok.WaitTimeout(cl.cfg.AckTimeout) {
+		cl.log.Warn().Str("broker", cl.cfg.Broker).Msg("broker not reachable yet; retrying")
+	} else if tok.Error() != nil {
+		return fmt.Errorf("ingest: connect %s: %w", cl.cfg.Broker, tok.Error())
+	}
+	var wg sync.WaitGroup
+	for range cl.cfg.Workers {
+		wg.Add(1)
+		go func() { defer wg.Done(); cl.worker(ctx) }()
+	}
+	<-ctx.Done()
+	close(cl.stop)
+	wg.Wait()
+	cl.c.Disconnect(250)
+	return nil
+}
+
+// worker handles messages until ctx ends.
+func (cl *Client) worker(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m := <-cl.work:
+			if err := cl.handle(ctx, m.Topic(), m.Payload()); err != nil {
+				if ctx.Err() != nil {
+					return // not acknowledged: redelivered next time
+				}
+				cl.log.Warn().Err(err).Str("topic", m.Topic()).Msg("message dropped")
+			}
+			m.Ack()
+		}
+	}
+}
+
+// handle decodes and hands one message over.
+func (cl *Client) handle(ctx context.Context, topic string, payload []byte) error {
+	if len(payload) == 0 {
+		return nil // a cleared retained message
+	}
+	m, err := Parse(topic, payload)
+	if err != nil {
+		return err
+	}
+	switch {
+	case m.Alert != nil:
+		return cl.h.HandleAlert(ctx, *m.Alert)
+	case m.Session != nil:
+		return cl.h.HandleSession(ctx, *m.Session)
+	case m.Status != nil:
+		return cl.h.HandleStatus(ctx, m.Site, m.Terminal, *m.Status)
+	case m.Config != nil:
+		return cl.h.HandleConfigState(ctx, m.Site, m.Terminal, *m.Config)
+	}
+	return nil
+}
+
+// ErrTimeout is returned when the broker did not acknowledge in time; the
+// message stays queued in the client and is sent after a reconnect.
+var ErrTimeout = errors.New("ingest: broker did not acknowledge in time")
+
+// Dispatch publishes a dispatch message to the terminal (QoS 1, not
+// retained) and waits for the broker's acknowledgement.
+func (cl *Client) Dispatch(ctx context.Context, site, terminal string, d envelope.Dispatch) error {
+	if !ValidID(site) || !ValidID(terminal) {
+		return fmt.Errorf("ingest: dispatch to invalid terminal %q/%q", site, terminal)
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("ingest: encode dispatch: %w", err)
+	}
+	tok := cl.c.Publish(DispatchTopic(site, terminal), 1, false, b)
+	select {
+	case <-tok.Done():
+		if tok.Error() != nil {
+			return fmt.Errorf("ingest: publish dispatch: %w", tok.Error())
+		}
+		return nil
+	case <-time.After(cl.cfg.AckTimeout):
+		return ErrTimeout
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

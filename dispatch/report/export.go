@@ -1,0 +1,132 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/transferguard/transferguard/dispatch/incident"
+)
+
+// Record is one incident with its story, as exported.
+type Record struct {
+	ID          string     `json:"id"`
+	AlertID     string     `json:"alert_id"`
+	Site        string     `json:"site"`
+	Terminal    string     `json:"terminal"`
+	Kind        string     `json:"kind"`
+	Level       string     `json:"level"`
+	Score       int        `json:"score"`
+	Reasons     []string   `json:"reasons"`
+	Card        string     `json:"card,omitempty"`
+	Payee       string     `json:"payee,omitempty"`
+	AmountMinor int64      `json:"amount_minor"`
+	Currency    string     `json:"currency,omitempty"`
+	Held        bool       `json:"held"`
+	FollowOf    string     `json:"follow_of,omitempty"`
+	State       string     `json:"state"`
+	Outcome     string     `json:"outcome,omitempty"`
+	Note        string     `json:"note,omitempty"`
+	Created     time.Time  `json:"created"`
+	ClaimedBy   string     `json:"claimed_by,omitempty"`
+	ClaimedAt   *time.Time `json:"claimed_at,omitempty"`
+	ArrivedAt   *time.Time `json:"arrived_at,omitempty"`
+	ResolvedBy  string     `json:"resolved_by,omitempty"`
+	ResolvedAt  *time.Time `json:"resolved_at,omitempty"`
+	Steps       []StepRec  `json:"steps"`
+}
+
+// StepRec is one step as exported.
+type StepRec struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// Records joins incidents with their steps (any order) for export.
+func Records(list []incident.Incident, steps []incident.Step) []Record {
+	by := map[string][]StepRec{}
+	for _, s := range steps {
+		by[s.IncidentID] = append(by[s.IncidentID], StepRec{At: s.At, Actor: s.Actor, Action: s.Action, Detail: s.Detail})
+	}
+	out := make([]Record, 0, len(list))
+	for _, i := range list {
+		r := Record{ID: i.ID, AlertID: i.AlertID, Site: i.Site, Terminal: i.Terminal, Kind: i.Kind, Level: i.Level,
+			Score: i.Score, Card: i.Card, Payee: i.Payee, AmountMinor: i.AmountMinor, Currency: i.Currency, Held: i.Held,
+			FollowOf: i.FollowOf, State: i.State, Outcome: i.Outcome, Note: i.Note, Created: i.Created,
+			ClaimedBy: i.ClaimedBy, ClaimedAt: opt(i.ClaimedAt), ArrivedAt: opt(i.ArrivedAt), ResolvedBy: i.ResolvedBy,
+			ResolvedAt: opt(i.ResolvedAt), Steps: by[i.ID], Reasons: []string{}}
+		for _, rs := range i.Reasons {
+			r.Reasons = append(r.Reasons, rs.Text)
+		}
+		if r.Steps == nil {
+			r.Steps = []StepRec{}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func opt(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// WriteJSON writes the records as one JSON array.
+func WriteJSON(w io.Writer, recs []Record) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(recs); err != nil {
+		return fmt.Errorf("report: write json: %w", err)
+	}
+	return nil
+}
+
+// csvHeader is the first line of a CSV export: one line per step, the
+// incident's columns repeated, so a spreadsheet can filter either way.
+var csvHeader = []string{"incident", "alert_id", "site", "terminal", "kind", "level", "score", "reasons", "amount",
+	"currency", "held", "state", "outcome", "note", "created", "claimed_by", "claimed_at", "arrived_at", "resolved_by",
+	"resolved_at", "step_at", "step_actor", "step_action", "step_detail"}
+
+// WriteCSV writes the records one line per step (an incident with no
+// steps still gets one line).
+func WriteCSV(w io.Writer, recs []Record) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(csvHeader)
+	for _, r := range recs {
+		head := []string{r.ID, r.AlertID, r.Site, r.Terminal, r.Kind, r.Level, strconv.Itoa(r.Score),
+			strings.Join(r.Reasons, "; "), fmt.Sprintf("%d.%02d", r.AmountMinor/100, r.AmountMinor%100), r.Currency,
+			strconv.FormatBool(r.Held), r.State, r.Outcome, r.Note, stamp(&r.Created), r.ClaimedBy, stamp(r.ClaimedAt),
+			stamp(r.ArrivedAt), r.ResolvedBy, stamp(r.ResolvedAt)}
+		steps := r.Steps
+		if len(steps) == 0 {
+			steps = []StepRec{{}}
+		}
+		for _, s := range steps {
+			at := ""
+			if !s.At.IsZero() {
+				at = stamp(&s.At)
+			}
+			_ = cw.Write(append(append([]string{}, head...), at, s.Actor, s.Action, s.Detail))
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("report: write csv: %w", err)
+	}
+	return nil
+}
+
+func stamp(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}

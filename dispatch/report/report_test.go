@@ -1,0 +1,75 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/dispatch/incident"
+)
+
+var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+func day() []incident.Incident {
+	mk := func(id, site string, at time.Time, amount int64) incident.Incident {
+		i, _ := incident.FromAlert(id, envelope.Alert{ID: id, Type: "alert", AlertID: "A" + id, Site: site, Terminal: "T1",
+			Level: "high", Held: true, Reasons: []envelope.Reason{{Rule: "r", Text: "On the phone, with a comma"}},
+			Txn: &envelope.Txn{AmountMinor: amount, Currency: "CNY"}}, at)
+		return i
+	}
+	a := mk("1", "S1", t0, 500000)
+	_, _ = a.Claim("g1", 0, t0.Add(30*time.Second))
+	_, _ = a.Arrive("g1", t0.Add(90*time.Second))
+	_, _ = a.Resolve("g1", incident.OutcomeFraudStopped, "", t0.Add(5*time.Minute))
+	b := mk("2", "S1", t0.Add(time.Hour), 100)
+	_, _ = b.Claim("g1", 0, t0.Add(time.Hour+10*time.Second))
+	_, _ = b.Resolve("g1", incident.OutcomeFalseAlarm, "", t0.Add(2*time.Hour))
+	c := mk("3", "S1", t0.Add(20*time.Hour), 1) // next day in UTC+8
+	d := mk("4", "S2", t0, 7)
+	return []incident.Incident{a, b, c, d}
+}
+
+func TestDaily(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	got := Daily(day(), shanghai)
+	if len(got) != 3 {
+		t.Fatalf("got %d rows, want 3: %+v", len(got), got)
+	}
+	d := got[0]
+	if d.Site != "S1" || d.Date != "2026-11-26" || d.Incidents != 2 || d.Claimed != 2 || d.ClaimP50 != 30 || d.ClaimMax != 30 ||
+		d.Arrived != 1 || d.ArriveMax != 90 || d.Outcomes["fraud_stopped"] != 1 || d.Outcomes["false_alarm"] != 1 || d.Held["CNY"] != 500100 {
+		t.Fatalf("day %+v", d)
+	}
+	if got[1].Date != "2026-11-27" || got[1].Open != 1 || got[2].Site != "S2" {
+		t.Fatalf("rows %+v", got)
+	}
+}
+
+func TestExport(t *testing.T) {
+	list := day()
+	steps := []incident.Step{{IncidentID: "1", At: t0, Actor: "system", Action: "raised"}, {IncidentID: "1", At: t0.Add(time.Minute), Actor: "g1", Action: "claimed"}}
+	recs := Records(list, steps)
+	var js bytes.Buffer
+	if err := WriteJSON(&js, recs); err != nil {
+		t.Fatal(err)
+	}
+	var back []Record
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil || len(back) != 4 || len(back[0].Steps) != 2 || back[0].Outcome != "fraud_stopped" {
+		t.Fatalf("json: %v %+v", err, back)
+	}
+	var cs bytes.Buffer
+	if err := WriteCSV(&cs, recs); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&cs).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// header + 2 steps of incident 1 + one line each for 2, 3, 4
+	if len(rows) != 6 || rows[1][7] != "On the phone, with a comma" || rows[1][8] != "5000.00" || rows[2][22] != "claimed" {
+		t.Fatalf("csv rows %d: %q", len(rows), rows[:2])
+	}
+}

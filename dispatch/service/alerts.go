@@ -1,0 +1,112 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/dispatch/incident"
+	"github.com/transferguard/transferguard/dispatch/store"
+)
+
+// HandleAlert turns an alert or alert_update into an incident, or folds it
+// into the incident of its alert_id. A message id seen before is dropped.
+// A held card or payee seen at another terminal within the follow window
+// raises a follow-up incident as well.
+func (s *Service) HandleAlert(ctx context.Context, a envelope.Alert) error {
+	if err := incident.ValidateAlert(a); err != nil {
+		return err
+	}
+	var changed []*incident.Incident
+	var actions []string
+	err := s.tx(ctx, func(q store.Queries) error {
+		changed, actions = nil, nil
+		now := s.o.Clock.Now()
+		fresh, err := q.MarkSeen(ctx, a.ID, now)
+		if err != nil || !fresh {
+			return err
+		}
+		cur, err := q.IncidentByAlert(ctx, a.AlertID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			i, step := incident.FromAlert(store.NewID(), a, now)
+			s.o.Ladder.Advance(&i, now)
+			created, err := q.CreateIncident(ctx, &i, step)
+			if err != nil {
+				return err
+			}
+			if !created {
+				return errRace
+			}
+			changed, actions = append(changed, &i), append(actions, incident.ActionRaised)
+			f, err := s.follow(ctx, q, &i, now)
+			if err != nil {
+				return err
+			}
+			if f != nil {
+				changed, actions = append(changed, f), append(actions, incident.ActionRaised)
+			}
+			return nil
+		case err != nil:
+			return err
+		}
+		step := cur.Fold(a, now)
+		s.o.Ladder.Advance(&cur, now)
+		if err := q.UpdateIncident(ctx, &cur, step); err != nil {
+			return err
+		}
+		changed, actions = append(changed, &cur), append(actions, incident.ActionUpdated)
+		return s.sight(ctx, q, &cur)
+	})
+	if err != nil {
+		return fmt.Errorf("service: alert %s: %w", a.ID, err)
+	}
+	for n, i := range changed {
+		s.notify(i, actions[n])
+		if actions[n] == incident.ActionRaised {
+			s.log.Info().Str("incident", i.ID).Str("alert_id", i.AlertID).Str("site", i.Site).
+				Str("terminal", i.Terminal).Str("kind", i.Kind).Str("level", i.Level).Msg("incident raised")
+		}
+	}
+	return nil
+}
+
+// follow looks for the new incident's keys held at another terminal within
+// the window; on a match it opens the follow-up incident. It records the
+// incident's own sightings either way.
+func (s *Service) follow(ctx context.Context, q store.Queries, i *incident.Incident, now timeT) (*incident.Incident, error) {
+	keys := i.Keys()
+	if len(keys) == 0 || s.o.FollowWindow <= 0 {
+		return nil, s.sight(ctx, q, i)
+	}
+	prior, err := q.Sightings(ctx, keys, now.Add(-s.o.FollowWindow))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.sight(ctx, q, i); err != nil {
+		return nil, err
+	}
+	match, ok := incident.FollowMatch(i, prior, s.o.FollowWindow, now)
+	if !ok {
+		return nil, nil
+	}
+	f, step := incident.FromFollow(store.NewID(), i, match, now)
+	s.o.Ladder.Advance(&f, now)
+	created, err := q.CreateIncident(ctx, &f, step)
+	if err != nil || !created {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// sight records the incident's card and payee keys.
+func (s *Service) sight(ctx context.Context, q store.Queries, i *incident.Incident) error {
+	for _, k := range i.Keys() {
+		if err := q.AddSighting(ctx, incident.Sighting{Key: k, Site: i.Site, Terminal: i.Terminal,
+			IncidentID: i.ID, Held: i.Held, At: i.Created}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/dispatch/incident"
+	"github.com/transferguard/transferguard/dispatch/store"
+)
+
+type timeT = time.Time
+
+// ErrNotFound is returned for an incident id that does not exist.
+var ErrNotFound = store.ErrNotFound
+
+// Claim records that guard is on the way (eta in seconds, 0 unknown) and
+// tells the terminal.
+func (s *Service) Claim(ctx context.Context, id, guard string, etaS int) (incident.Incident, error) {
+	return s.act(ctx, id, envelope.DispatchClaimed, func(i *incident.Incident, now time.Time) (incident.Step, error) {
+		return i.Claim(guard, etaS, now)
+	})
+}
+
+// Arrive records that guard reached the customer and tells the terminal.
+func (s *Service) Arrive(ctx context.Context, id, guard string) (incident.Incident, error) {
+	return s.act(ctx, id, envelope.DispatchArrived, func(i *incident.Incident, now time.Time) (incident.Step, error) {
+		return i.Arrive(guard, now)
+	})
+}
+
+// Resolve closes the incident with an outcome and note and tells the
+// terminal, which releases its hold.
+func (s *Service) Resolve(ctx context.Context, id, actor, outcome, note string) (incident.Incident, error) {
+	return s.act(ctx, id, envelope.DispatchResolved, func(i *incident.Incident, now time.Time) (incident.Step, error) {
+		return i.Resolve(actor, outcome, note, now)
+	})
+}
+
+// act applies one guard step in a transaction, then publishes it to the
+// terminal (for incidents that stand for an agent's alert) and the consoles.
+func (s *Service) act(ctx context.Context, id, state string, fn func(*incident.Incident, time.Time) (incident.Step, error)) (incident.Incident, error) {
+	var out incident.Incident
+	var step incident.Step
+	err := s.tx(ctx, func(q store.Queries) error {
+		i, err := q.Incident(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := s.o.Clock.Now()
+		if step, err = fn(&i, now); err != nil {
+			return err
+		}
+		s.o.Ladder.Advance(&i, now)
+		if err := q.UpdateIncident(ctx, &i, step); err != nil {
+			return err
+		}
+		out = i
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("service: %s %s: %w", state, id, err)
+	}
+	s.log.Info().Str("incident", id).Str("action", step.Action).Str("actor", step.Actor).Msg("incident step")
+	s.notify(&out, step.Action)
+	if out.FromAgent() {
+		d := envelope.Dispatch{AlertID: out.AlertID, State: state, Guard: step.Actor}
+		if state == envelope.DispatchClaimed {
+			d.ETAS = out.ETAS
+		}
+		if err := s.o.Publisher.Dispatch(ctx, out.Site, out.Terminal, d); err != nil {
+			s.log.Error().Err(err).Str("incident", id).Str("state", state).Msg("dispatch publish failed")
+			return out, fmt.Errorf("service: %s %s recorded but not yet sent to the terminal: %w", state, id, err)
+		}
+	}
+	return out, nil
+}
+
+// Escalate applies every escalation due now. Two instances may run it at
+// once: the one that loses the race re-reads and finds nothing left to do.
+func (s *Service) Escalate(ctx context.Context) error {
+	due, err := s.st.DueIncidents(ctx, s.o.Clock.Now())
+	if err != nil {
+		return err
+	}
+	for _, d := range due {
+		var steps []incident.Step
+		var out incident.Incident
+		err := s.tx(ctx, func(q store.Queries) error {
+			i, err := q.Incident(ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			before := i.Due
+			steps = s.o.Ladder.Advance(&i, s.o.Clock.Now())
+			if len(steps) == 0 && i.Due.Equal(before) {
+				return nil
+			}
+			out = i
+			return q.UpdateIncident(ctx, &i, steps...)
+		})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("service: escalate %s: %w", d.ID, err)
+		}
+		for _, st := range steps {
+			s.log.Warn().Str("incident", d.ID).Str("action", st.Action).Str("detail", st.Detail).Msg("incident escalated")
+		}
+		if len(steps) > 0 {
+			s.notify(&out, steps[len(steps)-1].Action)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,168 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/remote"
+	"github.com/transferguard/transferguard/dispatch/feed"
+	"github.com/transferguard/transferguard/dispatch/incident"
+	"github.com/transferguard/transferguard/dispatch/store"
+)
+
+// HandleStatus records a terminal's status and opens or recovers the
+// health incidents it implies (offline, link down, screen down). Statuses
+// are retained and may reach every instance: the incident's alert_id is
+// derived from the status itself, so they open one incident between them.
+func (s *Service) HandleStatus(ctx context.Context, site, terminal string, st envelope.Status) error {
+	var changed []*incident.Incident
+	var actions []string
+	err := s.tx(ctx, func(q store.Queries) error {
+		changed, actions = nil, nil
+		now := s.o.Clock.Now()
+		var prev *envelope.Status
+		if t, err := q.Terminal(ctx, site, terminal); err == nil && t.State != "" {
+			p := t.Status()
+			prev = &p
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		changes := incident.HealthChanges(prev, st)
+		if prev != nil && prev.Boot != st.Boot && st.State == "offline" && prev.State == "online" {
+			return nil // a stale Will: keep the newer run's status
+		}
+		if err := q.PutTerminal(ctx, store.Terminal{Site: site, Terminal: terminal, State: st.State, Boot: st.Boot,
+			Agent: st.Agent, Link: st.Link, UI: st.UI, StatusTS: st.TS, Seen: now}); err != nil {
+			return err
+		}
+		for _, c := range changes {
+			i, action, err := s.health(ctx, q, site, terminal, st, c)
+			if err != nil {
+				return err
+			}
+			if i != nil {
+				changed, actions = append(changed, i), append(actions, action)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("service: status %s/%s: %w", site, terminal, err)
+	}
+	s.o.Feed.Publish(feed.Event{Kind: "terminal", Site: site, Terminal: terminal, Action: st.State, State: st.State})
+	for n, i := range changed {
+		s.notify(i, actions[n])
+		s.log.Info().Str("incident", i.ID).Str("site", site).Str("terminal", terminal).Str("kind", i.Kind).
+			Str("action", actions[n]).Msg("terminal health changed")
+	}
+	return nil
+}
+
+// health opens the incident for a raised condition, or recovers the open
+// one for a cleared condition.
+func (s *Service) health(ctx context.Context, q store.Queries, site, terminal string, st envelope.Status, c incident.Change) (*incident.Incident, string, error) {
+	now := s.o.Clock.Now()
+	if c.Raise {
+		alertID := strings.Join([]string{c.Kind, site, terminal, st.Boot, strconv.FormatInt(st.TS.UnixMilli(), 10)}, ":")
+		i, step := incident.FromHealth(store.NewID(), alertID, site, terminal, c.Kind, now)
+		s.o.Ladder.Advance(&i, now)
+		created, err := q.CreateIncident(ctx, &i, step)
+		if err != nil || !created {
+			return nil, "", err
+		}
+		return &i, incident.ActionRaised, nil
+	}
+	open, err := q.OpenIncidents(ctx, []string{site})
+	if err != nil {
+		return nil, "", err
+	}
+	for _, i := range open {
+		if i.Terminal != terminal || i.Kind != c.Kind {
+			continue
+		}
+		step := i.Recover(now)
+		s.o.Ladder.Advance(&i, now)
+		if err := q.UpdateIncident(ctx, &i, step); err != nil {
+			return nil, "", err
+		}
+		return &i, incident.ActionRecovered, nil
+	}
+	return nil, "", nil
+}
+
+// HandleSession keeps a session audit record and, when it belongs to an
+// incident's alert, adds it to that incident's story.
+func (s *Service) HandleSession(ctx context.Context, r envelope.SessionRecord) error {
+	if r.ID == "" || r.Site == "" || r.Terminal == "" {
+		return fmt.Errorf("service: session record lacks id, site or terminal")
+	}
+	var touched *incident.Incident
+	err := s.tx(ctx, func(q store.Queries) error {
+		touched = nil
+		fresh, err := q.MarkSeen(ctx, r.ID, s.o.Clock.Now())
+		if err != nil || !fresh {
+			return err
+		}
+		if err := q.PutSessionRecord(ctx, r); err != nil {
+			return err
+		}
+		if r.AlertID == "" {
+			return nil
+		}
+		i, err := q.IncidentByAlert(ctx, r.AlertID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		touched = &i
+		return q.AddSteps(ctx, incident.Step{IncidentID: i.ID, At: s.o.Clock.Now(), Actor: "terminal",
+			Action: incident.ActionSession, Detail: sessionDetail(r)})
+	})
+	if err != nil {
+		return fmt.Errorf("service: session %s: %w", r.ID, err)
+	}
+	if touched != nil {
+		s.notify(touched, incident.ActionSession)
+	}
+	return nil
+}
+
+// sessionDetail is a one-line account of a session record.
+func sessionDetail(r envelope.SessionRecord) string {
+	var screens []string
+	for _, sc := range r.Screens {
+		v := fmt.Sprintf("%s %ds", sc.Name, sc.DurationMS/1000)
+		if sc.Ack != "" {
+			v += " ack " + sc.Ack
+		}
+		screens = append(screens, v)
+	}
+	return fmt.Sprintf("session %s ended (%s), state %s; screens: %s", r.Session, r.EndReason, r.State, strings.Join(screens, ", "))
+}
+
+// HandleConfigState records the configuration versions a terminal runs.
+func (s *Service) HandleConfigState(ctx context.Context, site, terminal string, st remote.State) error {
+	v := func(d *remote.DocState) string {
+		if d == nil {
+			return "—"
+		}
+		return "v" + strconv.FormatInt(d.Version, 10)
+	}
+	text := "fleet " + v(st.Config.Fleet) + " · site " + v(st.Config.Site) + " · terminal " + v(st.Config.Terminal)
+	if st.Watchlist != nil {
+		text += " · watchlist " + v(&st.Watchlist.DocState)
+	}
+	if st.LastRejection != nil {
+		text += " · last rejection"
+	}
+	if err := s.st.PutTerminalConfig(ctx, site, terminal, text, s.o.Clock.Now()); err != nil {
+		return fmt.Errorf("service: config state %s/%s: %w", site, terminal, err)
+	}
+	s.o.Feed.Publish(feed.Event{Kind: "terminal", Site: site, Terminal: terminal, Action: "config"})
+	return nil
+}

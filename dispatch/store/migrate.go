@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrations are applied in order, each once, on both databases: only SQL
+// that SQLite and PostgreSQL read alike. Times are Unix milliseconds in
+// BIGINT, booleans INTEGER 0/1, lists JSON in TEXT.
+var migrations = []string{
+	`CREATE TABLE messages (id TEXT PRIMARY KEY, seen BIGINT NOT NULL)`,
+	`CREATE TABLE incidents (
+		id TEXT PRIMARY KEY, alert_id TEXT NOT NULL UNIQUE, site TEXT NOT NULL, terminal TEXT NOT NULL,
+		kind TEXT NOT NULL, level TEXT NOT NULL, score INTEGER NOT NULL, reasons TEXT NOT NULL,
+		channel TEXT NOT NULL, session TEXT NOT NULL, age INTEGER NOT NULL, card TEXT NOT NULL,
+		payee TEXT NOT NULL, amount_minor BIGINT NOT NULL, currency TEXT NOT NULL, held INTEGER NOT NULL,
+		txn_state TEXT NOT NULL, card_key TEXT NOT NULL, payee_key TEXT NOT NULL, follow_of TEXT NOT NULL,
+		state TEXT NOT NULL, outcome TEXT NOT NULL, note TEXT NOT NULL, claimed_by TEXT NOT NULL,
+		resolved_by TEXT NOT NULL, eta_s INTEGER NOT NULL,
+		raised BIGINT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL, claimed_at BIGINT NOT NULL,
+		arrived_at BIGINT NOT NULL, resolved_at BIGINT NOT NULL, rung INTEGER NOT NULL, rung_at BIGINT NOT NULL,
+		notified_at BIGINT NOT NULL, overdue INTEGER NOT NULL, due BIGINT NOT NULL, version INTEGER NOT NULL)`,
+	`CREATE INDEX incidents_state_site ON incidents (state, site)`,
+	`CREATE INDEX incidents_due ON incidents (due)`,
+	`CREATE INDEX incidents_created ON incidents (created)`,
+	`CREATE TABLE steps (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, at BIGINT NOT NULL,
+		actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)`,
+	`CREATE INDEX steps_incident ON steps (incident_id, at)`,
+	`CREATE INDEX steps_at ON steps (at)`,
+	`CREATE TABLE sightings (ckey TEXT NOT NULL, incident_id TEXT NOT NULL, site TEXT NOT NULL,
+		terminal TEXT NOT NULL, held INTEGER NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (ckey, incident_id))`,
+	`CREATE TABLE terminals (site TEXT NOT NULL, terminal TEXT NOT NULL, state TEXT NOT NULL,
+		boot TEXT NOT NULL, agent TEXT NOT NULL, link TEXT NOT NULL, ui TEXT NOT NULL,
+		status_ts BIGINT NOT NULL, seen BIGINT NOT NULL, config TEXT NOT NULL, PRIMARY KEY (site, terminal))`,
+	`CREATE TABLE session_records (id TEXT PRIMARY KEY, site TEXT NOT NULL, terminal TEXT NOT NULL,
+		session TEXT NOT NULL, alert_id TEXT NOT NULL, ts BIGINT NOT NULL, body TEXT NOT NULL)`,
+	`CREATE TABLE users (name TEXT PRIMARY KEY, hash TEXT NOT NULL, role TEXT NOT NULL,
+		sites TEXT NOT NULL, created BIGINT NOT NULL)`,
+	`CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL,
+		csrf TEXT NOT NULL, expires BIGINT NOT NULL)`,
+}
+
+// migrate applies the migrations not yet recorded in schema_migrations.
+// With PostgreSQL an advisory lock keeps two instances starting together
+// from applying the same one twice.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("store: create schema_migrations: %w", err)
+	}
+	return s.Tx(ctx, func(q Queries) error {
+		if q.d == Postgres {
+			if _, err := q.exec(ctx, `SELECT pg_advisory_xact_lock(7307)`); err != nil {
+				return fmt.Errorf("store: migration lock: %w", err)
+			}
+		}
+		var have int
+		if err := q.row(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+			return fmt.Errorf("store: read schema version: %w", err)
+		}
+		for v := have + 1; v <= len(migrations); v++ {
+			if _, err := q.exec(ctx, migrations[v-1]); err != nil {
+				return fmt.Errorf("store: migration %d: %w", v, err)
+			}
+			if _, err := q.exec(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, v); err != nil {
+				return fmt.Errorf("store: record migration %d: %w", v, err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/transferguard/transferguard/dispatch/incident"
+	"github.com/transferguard/transferguard/dispatch/store"
+)
+
+// card is an incident as a console shows it.
+type card struct {
+	incident.Incident
+	SiteName string
+	Location string
+	Amount   string
+	Rung     string
+	AgeS     int64
+	Outcomes []string
+}
+
+// CanClaim, CanArrive and CanResolve say which buttons the card shows.
+func (c card) CanClaim() bool   { return c.State == incident.StateNew }
+func (c card) CanArrive() bool  { return c.State == incident.StateClaimed }
+func (c card) CanResolve() bool { return c.State != incident.StateResolved }
+
+// cardOf dresses an incident for display.
+func (s *Server) cardOf(i incident.Incident) card {
+	site := s.o.Sites[i.Site]
+	c := card{Incident: i, SiteName: site.Name, Location: site.Terminals[i.Terminal],
+		Rung: s.o.Ladder.RungName(i.Rung), AgeS: int64(s.o.Clock.Now().Sub(i.Created) / time.Second),
+		Outcomes: []string{incident.OutcomeFraudStopped, incident.OutcomeCustomerProceeded, incident.OutcomeFalseAlarm, incident.OutcomeOther}}
+	if c.SiteName == "" {
+		c.SiteName = i.Site
+	}
+	if i.AmountMinor > 0 {
+		c.Amount = fmt.Sprintf("%s %d.%02d", i.Currency, i.AmountMinor/100, i.AmountMinor%100)
+	}
+	return c
+}
+
+// openCards lists the viewer's open incidents, highest and newest first.
+func (s *Server) openCards(r *http.Request, v *viewer) ([]card, error) {
+	list, err := s.o.Store.OpenIncidents(r.Context(), v.SiteFilter())
+	if err != nil {
+		return nil, err
+	}
+	cards := make([]card, len(list))
+	for n, i := range list {
+		cards[n] = s.cardOf(i)
+	}
+	return cards, nil
+}
+
+// guardPage is the main page: the open incidents, live.
+func (s *Server) guardPage(w http.ResponseWriter, r *http.Request, v *viewer) {
+	cards, err := s.openCards(r, v)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.render(w, http.StatusOK, "guard.html", map[string]any{"V": v, "Cards": cards})
+}
+
+// listFragment is the list alone, fetched by the script on each event.
+func (s *Server) listFragment(w http.ResponseWriter, r *http.Request, v *viewer) {
+	cards, err := s.openCards(r, v)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, http.StatusOK, "list.html", map[string]any{"V": v, "Cards": cards})
+}
+
+// visible loads an incident the viewer may see, or answers 404.
+func (s *Server) visible(w http.ResponseWriter, r *http.Request, v *viewer) (incident.Incident, bool) {
+	i, err := s.o.Store.Incident(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !v.CanSee(i.Site)) {
+		http.NotFound(w, r)
+		return i, false
+	}
+	if err != nil {
+		s.fail(w, err)
+		return i, false
+	}
+	return i, true
+}
+
+// incidentPage shows one incident and its whole story.
+func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, v *viewer) {
+	i, ok := s.visible(w, r, v)
+	if !ok {
+		return
+	}
+	steps, err := s.o.Store.Steps(r.Context(), i.ID)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.render(w, http.StatusOK, "incident.html", map[string]any{"V": v, "C": s.cardOf(i), "Steps": steps})
+}
+
+// step applies claim, arrive or resolve.
+func (s *Server) step(w http.ResponseWriter, r *http.Request, v *viewer) {
+	i, ok := s.visible(w, r, v)
+	if !ok {
+		return
+	}
+	var err error
+	switch r.PathValue("step") {
+	case "claim":
+		eta, _ := strconv.Atoi(r.PostFormValue("eta_s"))
+		_, err = s.o.Actions.Claim(r.Context(), i.ID, v.Name, eta)
+	case "arrive":
+		_, err = s.o.Actions.Arrive(r.Context(), i.ID, v.Name)
+	case "resolve":
+		_, err = s.o.Actions.Resolve(r.Context(), i.ID, v.Name, r.PostFormValue("outcome"), r.PostFormValue("note"))
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	switch {
+	case errors.Is(err, incident.ErrTransition), errors.Is(err, store.ErrConflict):
+		http.Error(w, "this incident has moved on: reload", http.StatusConflict)
+		return
+	case errors.Is(err, incident.ErrOutcome):
+		http.Error(w, incident.ErrOutcome.Error(), http.StatusBadRequest)
+		return
+	case err != nil:
+		// the step is recorded; only the message to the terminal is late
+		s.log.Warn().Err(err).Str("incident", i.ID).Msg("step recorded with a problem")
+	}
+	if r.Header.Get("X-CSRF-Token") != "" { // the script: no redirect
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// apiIncidents returns the viewer's open incidents as JSON.
+func (s *Server) apiIncidents(w http.ResponseWriter, r *http.Request, v *viewer) {
+	cards, err := s.openCards(r, v)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	out := make([]map[string]any, len(cards))
+	for n, c := range cards {
+		out[n] = map[string]any{"id": c.ID, "alert_id": c.AlertID, "site": c.Site, "terminal": c.Terminal, "location": c.Location,
+			"kind": c.Kind, "level": c.Level, "state": c.State, "reasons": c.Reasons, "amount": c.Amount, "held": c.Held,
+			"created": c.Created, "claimed_by": c.ClaimedBy, "rung": c.Rung}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// fail answers 500 and logs the cause once.
+func (s *Server) fail(w http.ResponseWriter, err error) {
+	s.log.Error().Err(err).Msg("request failed")
+	http.Error(w, "internal error", http.StatusInternalServerError)
+}
+
+// funcs are the templates' helpers.
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"stamp": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(s.o.Location).Format("2006-01-02 15:04:05")
+		},
+		"unixms": func(t time.Time) int64 { return t.UnixMilli() },
+		"label": func(s string) string {
+			if l, ok := labels[s]; ok {
+				return l
+			}
+			return s
+		},
+	}
+}
+
+// labels are plain words for codes.
+var labels = map[string]string{
+	"fraud_stopped": "Fraud stopped", "customer_proceeded": "Customer went ahead", "false_alarm": "False alarm",
+	"other": "Other", "risk": "Risk", "panic": "Panic button", "tamper": "Tamper", "offline": "Terminal offline",
+	"link_down": "Link down", "ui_down": "Screen down", "follow_up": "Follow the victim", "new": "New",
+	"claimed": "Claimed", "arrived": "On site", "resolved": "Resolved",
+}

@@ -1,0 +1,132 @@
+// Package web is the console tgdispatch serves: a mobile-first page where
+// guards see the open incidents of their sites live (Server-Sent Events)
+// and claim, arrive and resolve them; a supervisor view of terminals and of
+// each site's days; and exports. HTML is rendered on the server from
+// embedded templates; a small vanilla script swaps the list in when an
+// event arrives and plays a sound for a new high alert.
+//
+// # Trust model
+//
+// Every page and API needs a session (cookie HttpOnly, SameSite=Strict,
+// Secure when served over TLS); without one, pages redirect to /login and
+// APIs answer 401. Every POST needs the session's CSRF token (form field
+// "csrf" or header X-CSRF-Token), else 403. An incident of a site the user
+// may not see answers 404 to every request, so its existence does not leak.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/transferguard/transferguard/agent/clock"
+	"github.com/transferguard/transferguard/dispatch/feed"
+	"github.com/transferguard/transferguard/dispatch/incident"
+	"github.com/transferguard/transferguard/dispatch/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Actions are the guard steps the console asks for (service.Service).
+type Actions interface {
+	Claim(ctx context.Context, id, guard string, etaS int) (incident.Incident, error)
+	Arrive(ctx context.Context, id, guard string) (incident.Incident, error)
+	Resolve(ctx context.Context, id, actor, outcome, note string) (incident.Incident, error)
+}
+
+// Site is what the configuration says of a site: its name and where each
+// terminal stands, so a guard knows where to run.
+type Site struct {
+	Name      string            `yaml:"name"`
+	Terminals map[string]string `yaml:"terminals"` // terminal id → location
+}
+
+// Options configure the console. Store, Actions and Feed are required.
+type Options struct {
+	Store         *store.Store
+	Actions       Actions
+	Feed          *feed.Hub
+	Clock         clock.Clock // nil: wall clock
+	Sites         map[string]Site
+	Ladder        incident.Ladder
+	Location      *time.Location // for days in reports; nil: UTC
+	SessionTTL    time.Duration  // default 12 h
+	SecureCookies bool           // set when served over https
+	Log           zerolog.Logger
+}
+
+// Server is the console's HTTP handler.
+type Server struct {
+	o    Options
+	tpl  *template.Template
+	mux  *http.ServeMux
+	log  zerolog.Logger
+	pool *dummyHash
+}
+
+// New builds the console.
+func New(o Options) (*Server, error) {
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = 12 * time.Hour
+	}
+	s := &Server{o: o, mux: http.NewServeMux(), log: o.Log.With().Str("component", "web").Logger(), pool: newDummyHash()}
+	tpl, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s.tpl = tpl
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves the console.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:")
+	s.mux.ServeHTTP(w, r)
+}
+
+// routes registers every path.
+func (s *Server) routes() {
+	static, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.authed(s.logout))
+	s.mux.HandleFunc("GET /{$}", s.authed(s.guardPage))
+	s.mux.HandleFunc("GET /incidents/list", s.authed(s.listFragment))
+	s.mux.HandleFunc("GET /incidents/{id}", s.authed(s.incidentPage))
+	s.mux.HandleFunc("POST /incidents/{id}/{step}", s.authed(s.step))
+	s.mux.HandleFunc("GET /api/incidents", s.authed(s.apiIncidents))
+	s.mux.HandleFunc("GET /events", s.authed(s.events))
+	s.mux.HandleFunc("GET /supervisor", s.authed(s.supervisorPage))
+	s.mux.HandleFunc("GET /export", s.authed(s.export))
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+}
+
+// render writes a template as the page, logging a failure once.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := s.tpl.ExecuteTemplate(w, name, data); err != nil {
+		s.log.Error().Err(err).Str("template", name).Msg("render failed")
+	}
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Measures the screen process (docs/screens.md, "Performance"):
+#   idle CPU and RSS of tgscreen showing standby, drawing only on change
+#   against Ebiten's default loop (--always-draw), and of its Xvfb, over
+#   SECONDS (default 20); then Show -> drawn latency and start-up time.
+#
+#   bash scripts/bench-ui.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-20}"
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+go build -o "$tmp/" ./cmd/tgscreen
+printf 'pcm.!default { type null }\n' > "$tmp/.asoundrc"
+
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+# idle MODE-FLAGS...: runs tgscreen with standby on its own Xvfb and prints
+# CPU of tgscreen and Xvfb and tgscreen's RSS.
+idle() {
+	local label=$1; shift
+	Xvfb :77 -screen 0 1920x1080x24 -nolisten tcp 2>/dev/null &
+	local xpid=$!
+	sleep 1
+	mkfifo "$tmp/in"
+	HOME="$tmp" DISPLAY=:77 "$tmp/tgscreen" --fullscreen "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err.log" &
+	local spid=$!
+	exec 3>"$tmp/in"
+	python3 -c 'import json;s=json.load(open("ui/samples/screens/standby_zh.json"));s["seq"]=1;print(json.dumps({"type":"show","screen":s},ensure_ascii=False))' >&3
+	sleep 5
+	local s0 x0 s1 x1
+	s0=$(ticks $spid); x0=$(ticks $xpid); sleep "$secs"; s1=$(ticks $spid); x1=$(ticks $xpid)
+	local rss; rss=$(awk '/VmRSS/{print $2}' /proc/$spid/status)
+	python3 - "$label" "$s0" "$s1" "$x0" "$x1" "$hz" "$secs" "$rss" <<'PY'
+import sys
+label = sys.argv[1]
+s0, s1, x0, x1, hz, secs, rss = map(float, sys.argv[2:])
+print(f"{label:>22}: tgscreen {(s1-s0)/hz/secs*100:6.2f} % of a core, Xvfb {(x1-x0)/hz/secs*100:6.2f} %, tgscreen RSS {rss/1024:.0f} MiB")
+PY
+	exec 3>&-
+	wait $spid || true
+	kill $xpid; wait $xpid 2>/dev/null || true
+	rm -f "$tmp/in"
+}
+
+echo "idle over $secs s, standby shown, 1920x1080 Xvfb:"
+idle "draw on change" 
+idle "Ebiten default loop" --always-draw
+echo
+HOME="$tmp" go test -tags xvfb -run XXX -bench 'ShowToDraw|StartToFirstFrame' -benchtime 200x ./drivers/screenproc/ 2>/dev/null | grep -E '^Benchmark|ok'
