@@ -5,6 +5,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/envelope"
 )
 
@@ -13,7 +14,14 @@ import (
 // buffered channels and dropped, with a log line, when they are full.
 func (l *Link) onMessage(_ mqtt.Client, m mqtt.Message) {
 	topic, payload := m.Topic(), m.Payload()
-	if len(payload) > maxInboundPayload {
+	limit := maxInboundPayload
+	if topic == l.topics.Watchlist {
+		// A police list of a million entries is about 30 MB; anything up to
+		// the envelope limit goes on to be verified, and refused there with
+		// a reason on config/state if it is too large.
+		limit = dsse.MaxWatchlistEnvelope + 1
+	}
+	if len(payload) > limit {
 		l.log.Warn().Str("topic", topic).Int("bytes", len(payload)).Msg("oversized message dropped")
 		return
 	}

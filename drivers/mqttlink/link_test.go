@@ -105,7 +105,9 @@ func TestCrashReplaysUnacknowledged(t *testing.T) {
 	sub := subscribe(t, mq.URL(), "tg/v1/S1/T1/alert")
 
 	g := &gate{}
-	a := start(t, testConfig(mq.URL()), ob, func(l *Link) { l.open = g.open })
+	cfgA := testConfig(mq.URL())
+	cfgA.Window = 1 // one message per round trip and fsync: the crash lands mid-backlog
+	a := start(t, cfgA, ob, func(l *Link) { l.open = g.open })
 	first := idOf(sub.next(t).Payload) // draining has begun: crash now
 	g.closed.Store(true)
 	g.cut()

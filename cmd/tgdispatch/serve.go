@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/transferguard/transferguard/dispatch/feed"
+	"github.com/transferguard/transferguard/dispatch/ingest"
+	"github.com/transferguard/transferguard/dispatch/service"
+	"github.com/transferguard/transferguard/dispatch/store"
+	"github.com/transferguard/transferguard/dispatch/web"
+)
+
+// serveFlags are the service's flags.
+type serveFlags struct {
+	broker, db, listen, group, config, clientID, brokerUser, logLevel string
+	secureCookies                                                     bool
+	workers                                                           int
+}
+
+func parseServe(args []string) (serveFlags, error) {
+	var f serveFlags
+	fs := flag.NewFlagSet("tgdispatch", flag.ContinueOnError)
+	fs.StringVar(&f.broker, "broker", "tcp://127.0.0.1:1883", "MQTT broker URL (tcp://, ssl://)")
+	fs.StringVar(&f.db, "db", "sqlite:tgdispatch.db", "database: sqlite:PATH or postgres://user@host/db")
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "console address")
+	fs.StringVar(&f.group, "group", "tgdispatch", "shared-subscription group; instances of one group split the alerts")
+	fs.StringVar(&f.config, "config", "", "YAML: escalation ladder, sites, bootstrap users")
+	fs.StringVar(&f.clientID, "client-id", "", "MQTT client id, stable per instance (default tgdispatch-<group>-<host>)")
+	fs.StringVar(&f.brokerUser, "broker-user", "", "broker user name; the password is read from $TGDISPATCH_BROKER_PASSWORD")
+	fs.StringVar(&f.logLevel, "log-level", "info", "zerolog level")
+	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (set when the console is served over https)")
+	fs.IntVar(&f.workers, "workers", 4, "concurrent message handlers")
+	if err := fs.Parse(args); err != nil {
+		return f, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return f, usageError{errors.New("unexpected argument " + fs.Arg(0))}
+	}
+	if !ingest.ValidID(f.group) {
+		return f, usageError{errors.New("--group must match [A-Za-z0-9_-]{1,64}")}
+	}
+	if f.clientID == "" {
+		host, _ := os.Hostname()
+		f.clientID = "tgdispatch-" + f.group + "-" + strings.NewReplacer(".", "-", ":", "-").Replace(host+"-"+f.listen)
+	}
+	return f, nil
+}
+
+// serve runs the service until SIGINT or SIGTERM.
+func serve(args []string) error {
+	f, err := parseServe(args)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		return usageError{err}
+	}
+	level, err := zerolog.ParseLevel(f.logLevel)
+	if err != nil {
+		return usageError{err}
+	}
+	loc, _ := time.LoadLocation(cfg.Timezone)
+	zerolog.TimeFieldFormat = zerolog.TimeFormatUnixMs
+	log := zerolog.New(os.Stderr).Level(level).With().Timestamp().Str("group", f.group).Logger()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := store.Open(ctx, f.db)
+	if err != nil {
+		return usageError{err}
+	}
+	defer st.Close()
+	if err := bootstrapUsers(ctx, st, cfg.Users, log); err != nil {
+		return err
+	}
+	mq, err := ingest.New(ingest.Config{Broker: f.broker, ClientID: f.clientID, Group: f.group, Username: f.brokerUser,
+		Password: os.Getenv("TGDISPATCH_BROKER_PASSWORD"), Workers: f.workers}, log)
+	if err != nil {
+		return usageError{err}
+	}
+	hub := &feed.Hub{}
+	svc, err := service.New(service.Options{Store: st, Publisher: mq, Feed: hub, Ladder: *cfg.Escalation,
+		FollowWindow: cfg.FollowWindow, Peers: st.Dialect() == store.Postgres, Log: log})
+	if err != nil {
+		return usageError{err}
+	}
+	console, err := web.New(web.Options{Store: st, Actions: svc, Feed: hub, Sites: cfg.Sites, Ladder: *cfg.Escalation,
+		Location: loc, SecureCookies: f.secureCookies, Log: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return usageError{err}
+	}
+	log.Info().Str("listen", ln.Addr().String()).Str("broker", f.broker).Msg("tgdispatch started")
+	return run(ctx, ln, console, mq, svc, log)
+}
+
+// run serves until ctx ends, then shuts everything down.
+func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, log zerolog.Logger) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return mq.Run(ctx, svc) })
+	g.Go(func() error { return svc.Run(ctx) })
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx) // SSE streams end with their requests' contexts
+		return nil
+	})
+	err := g.Wait()
+	log.Info().Msg("tgdispatch stopped")
+	return err
+}
