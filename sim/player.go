@@ -197,9 +197,11 @@ func (p *Player) receive(at time.Time, r frame.Result) {
 			}
 		}
 	}
+	// Printed before the stepping goroutine is woken, so that what it
+	// prints about this frame comes after the frame itself.
+	p.out.received(rec, latency, hb)
 	p.notifyLocked()
 	p.mu.Unlock()
-	p.out.received(rec, latency, hb)
 }
 
 // pending is a frame sent and not yet answered.

@@ -54,6 +54,7 @@ func (t *Terminal) raisePanic(now time.Time) {
 	a.Reasons = []envelope.Reason{{Rule: "panic-button", Text: t.fixedText("panic")}}
 	if s := t.sess; s != nil {
 		t.fillSession(&a, s)
+		s.others = append(s.others, a)
 	} else {
 		a.Channel = "COUNTER"
 	}
@@ -66,8 +67,20 @@ func (t *Terminal) raiseTamper(now time.Time) {
 	a := t.envelope(now, TypeAlert, t.o.IDs(), KindTamper, LevelHigh, 100)
 	a.Reasons = []envelope.Reason{{Rule: "link-down", Text: t.fixedText("link-down")}}
 	t.fillSession(&a, t.sess)
+	t.sess.others = append(t.sess.others, a)
 	t.log.Warn().Str("alert_id", a.AlertID).Str("session", t.sess.id).Msg("tamper alert raised")
 	t.publish(envelope.TopicAlert, a.ID, a)
+}
+
+// closeOthers publishes the final update of the session's panic and
+// tamper alerts, so a console can close them too.
+func (t *Terminal) closeOthers(now time.Time) {
+	s := t.sess
+	for _, a := range s.others {
+		a.ID, a.Type, a.TS = t.o.IDs(), TypeAlertUpdate, envelope.Time(now)
+		t.fillSession(&a, s)
+		t.publish(envelope.TopicAlert, a.ID, a)
+	}
 }
 
 func (t *Terminal) envelope(now time.Time, typ, alertID, kind, level string, score int) envelope.Alert {

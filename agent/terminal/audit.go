@@ -57,6 +57,7 @@ func (t *Terminal) endSession(now time.Time, reason string) {
 	}
 	s.ended = true
 	t.publishUpdate(now)
+	t.closeOthers(now)
 	if s.alertID != "" || s.warned() {
 		t.publishRecord(now, reason)
 	}

@@ -24,6 +24,10 @@ type Inputs struct {
 	Dispatch <-chan envelope.Dispatch  // guard console messages
 	Updates  <-chan Update             // applied configuration and watchlists
 	Resend   <-chan struct{}           // display came back: show the current screen again
+	// FrameDone, if set, is called after each frame is fully handled (its
+	// alert, if any, is durable): the serial adapter holds the ACK until
+	// then, so an acknowledged frame is never lost in a crash.
+	FrameDone func()
 }
 
 // Run serialises every input and timer onto one goroutine until ctx ends.
@@ -37,6 +41,9 @@ func (t *Terminal) Run(ctx context.Context, in Inputs) error {
 			return nil
 		case f := <-in.Frames:
 			t.HandleFrame(f)
+			if in.FrameDone != nil {
+				in.FrameDone()
+			}
 		case d := <-in.Display:
 			t.HandleInput(d)
 		case d := <-in.Dispatch:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/pan"
 	"github.com/transferguard/transferguard/agent/rules"
 )
@@ -57,6 +58,9 @@ type session struct {
 	remindEnd time.Time
 
 	audit []auditScreen
+	// others are the panic and tamper alerts raised during the session;
+	// each gets its final alert_update when the session ends.
+	others []envelope.Alert
 }
 
 func newSession(id string, p *config.Policy, now time.Time) *session {

@@ -25,7 +25,7 @@ import (
 // serveFlags are the service's flags.
 type serveFlags struct {
 	broker, db, listen, group, config, clientID, brokerUser, logLevel string
-	secureCookies                                                     bool
+	secureCookies, leaveOnStop                                        bool
 	workers                                                           int
 }
 
@@ -41,6 +41,7 @@ func parseServe(args []string) (serveFlags, error) {
 	fs.StringVar(&f.brokerUser, "broker-user", "", "broker user name; the password is read from $TGDISPATCH_BROKER_PASSWORD")
 	fs.StringVar(&f.logLevel, "log-level", "info", "zerolog level")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (set when the console is served over https)")
+	fs.BoolVar(&f.leaveOnStop, "leave-on-stop", false, "leave the shared subscription at shutdown (retiring an instance for good)")
 	fs.IntVar(&f.workers, "workers", 4, "concurrent message handlers")
 	if err := fs.Parse(args); err != nil {
 		return f, usageError{err}
@@ -87,7 +88,7 @@ func serve(args []string) error {
 		return err
 	}
 	mq, err := ingest.New(ingest.Config{Broker: f.broker, ClientID: f.clientID, Group: f.group, Username: f.brokerUser,
-		Password: os.Getenv("TGDISPATCH_BROKER_PASSWORD"), Workers: f.workers}, log)
+		Password: os.Getenv("TGDISPATCH_BROKER_PASSWORD"), Workers: f.workers, LeaveOnStop: f.leaveOnStop}, log)
 	if err != nil {
 		return usageError{err}
 	}

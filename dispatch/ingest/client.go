@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,8 +31,12 @@ type Config struct {
 	ClientID           string // stable per instance: its queued messages survive a restart
 	Group              string // shared-subscription group; instances of one group split alerts
 	Username, Password string
-	Workers            int           // concurrent handlers; default 4
-	AckTimeout         time.Duration // bound on every broker answer; default 10 s
+	Workers            int // concurrent handlers; default 4
+	// LeaveOnStop unsubscribes the shared topics at shutdown, so a retired
+	// instance's persistent session stops collecting its share of alerts
+	// (scale-in). Off, the broker queues its share until it comes back.
+	LeaveOnStop bool
+	AckTimeout  time.Duration // bound on every broker answer; default 10 s
 }
 
 // Client is the broker connection of one instance.
@@ -126,6 +131,17 @@ func (cl *Client) Run(ctx context.Context, h Handler) error {
 	<-ctx.Done()
 	close(cl.stop)
 	wg.Wait()
+	if cl.cfg.LeaveOnStop {
+		var shared []string
+		for t := range Topics(cl.cfg.Group) {
+			if strings.HasPrefix(t, "$share/") {
+				shared = append(shared, t)
+			}
+		}
+		if tok := cl.c.Unsubscribe(shared...); !tok.WaitTimeout(cl.cfg.AckTimeout) || tok.Error() != nil {
+			cl.log.Warn().Err(tok.Error()).Msg("leaving the shared subscription failed")
+		}
+	}
 	cl.c.Disconnect(250)
 	return nil
 }

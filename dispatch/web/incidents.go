@@ -33,15 +33,27 @@ func (c card) CanResolve() bool { return c.State != incident.StateResolved }
 func (s *Server) cardOf(i incident.Incident) card {
 	site := s.o.Sites[i.Site]
 	c := card{Incident: i, SiteName: site.Name, Location: site.Terminals[i.Terminal],
-		Rung: s.o.Ladder.RungName(i.Rung), AgeS: int64(s.o.Clock.Now().Sub(i.Created) / time.Second),
+		AgeS:     int64(s.o.Clock.Now().Sub(i.Created) / time.Second),
 		Outcomes: []string{incident.OutcomeFraudStopped, incident.OutcomeCustomerProceeded, incident.OutcomeFalseAlarm, incident.OutcomeOther}}
+	if i.Rung > 0 {
+		c.Rung = s.o.Ladder.RungName(i.Rung)
+	}
 	if c.SiteName == "" {
 		c.SiteName = i.Site
 	}
 	if i.AmountMinor > 0 {
-		c.Amount = fmt.Sprintf("%s %d.%02d", i.Currency, i.AmountMinor/100, i.AmountMinor%100)
+		c.Amount = i.Currency + " " + money(i.AmountMinor)
 	}
 	return c
+}
+
+// money writes minor units as 12,345.67.
+func money(minor int64) string {
+	whole := strconv.FormatInt(minor/100, 10)
+	for n := len(whole) - 3; n > 0; n -= 3 {
+		whole = whole[:n] + "," + whole[n:]
+	}
+	return fmt.Sprintf("%s.%02d", whole, minor%100)
 }
 
 // openCards lists the viewer's open incidents, highest and newest first.

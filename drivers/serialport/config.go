@@ -29,6 +29,11 @@ type Config struct {
 	// MinBackoff is the wait before reopening a device that failed;
 	// each further failure doubles it, up to MaxBackoff.
 	MinBackoff, MaxBackoff time.Duration
+	// AckWhenProcessed, when non-zero, holds each valid frame's ACK until
+	// the consumer calls Port.Processed, or this long at most (then the
+	// ACK goes anyway, with a warning: the contract's 50 ms answer wins).
+	// Zero ACKs every frame as soon as it is decoded.
+	AckWhenProcessed time.Duration
 	// OnState, if set, is called from Run's goroutine when the device
 	// opens (true) and closes (false). It must return quickly.
 	OnState func(open bool)

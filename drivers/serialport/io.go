@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"go.bug.st/serial"
 
@@ -25,8 +26,14 @@ func (p *Port) readLoop(ctx context.Context, sp serial.Port, out chan<- frame.Fr
 			continue // read timeout
 		}
 		got = true
-		p.rx.replies, p.rx.fresh = p.rx.replies[:0], p.rx.fresh[:0]
+		p.rx.replies, p.rx.fresh, p.rx.items = p.rx.replies[:0], p.rx.fresh[:0], p.rx.items[:0]
 		p.rx.dec.Feed(buf[:n], p.rx.emit)
+		if p.cfg.AckWhenProcessed > 0 {
+			if err := p.deliverThenAck(ctx, sp, out); err != nil || ctx.Err() != nil {
+				return got, err
+			}
+			continue
+		}
 		if err := p.write(sp, p.rx.replies); err != nil {
 			return got, err
 		}
@@ -41,6 +48,46 @@ func (p *Port) readLoop(ctx context.Context, sp serial.Port, out chan<- frame.Fr
 	return got, nil
 }
 
+// deliverThenAck answers a chunk's frames in order, holding each valid
+// frame's ACK until the consumer has processed it (Config.AckWhenProcessed).
+// Replies that need no processing (NAKs, repeated ACKs) are batched.
+func (p *Port) deliverThenAck(ctx context.Context, sp serial.Port, out chan<- frame.Frame) error {
+	pending := p.rx.replies[:0]
+	for _, it := range p.rx.items {
+		if it.deliver {
+			if err := p.write(sp, pending); err != nil {
+				return err
+			}
+			pending = pending[:0]
+			select {
+			case <-p.done: // a late signal for an earlier frame
+			default:
+			}
+			select {
+			case out <- it.frame:
+			case <-ctx.Done():
+				return nil
+			}
+			p.awaitProcessed(ctx, it.frame.Type)
+		}
+		if it.reply.Type != "" {
+			pending = append(pending, it.reply)
+		}
+	}
+	return p.write(sp, pending)
+}
+
+func (p *Port) awaitProcessed(ctx context.Context, typ string) {
+	t := time.NewTimer(p.cfg.AckWhenProcessed)
+	defer t.Stop()
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+	case <-t.C:
+		p.log.Warn().Str("type", typ).Dur("waited", p.cfg.AckWhenProcessed).Msg("frame not processed in time; acknowledged anyway")
+	}
+}
+
 // onResult is the decoder callback: it collects the link's reply and, for
 // a new valid frame, the frame to deliver.
 func (p *Port) onResult(r frame.Result) {
@@ -50,6 +97,9 @@ func (p *Port) onResult(r frame.Result) {
 	}
 	if deliver {
 		p.rx.fresh = append(p.rx.fresh, r.Frame)
+	}
+	if p.cfg.AckWhenProcessed > 0 {
+		p.rx.items = append(p.rx.items, item{reply: reply, deliver: deliver, frame: r.Frame})
 	}
 	p.logRefusal(r, reply)
 }

@@ -41,6 +41,7 @@ type Port struct {
 	wmu      sync.Mutex    // serialises stamping and writing
 	wbuf     []byte        // encode buffer, under wmu
 	rx       receiver      // read-loop state, Run's goroutine only
+	done     chan struct{} // Processed signals, with Config.AckWhenProcessed
 	failing  bool          // open is failing: log only the first failure
 	refusing bool          // last received frame was refused: log only the first
 }
@@ -50,7 +51,16 @@ type receiver struct {
 	dec     *frame.Decoder
 	replies []frame.Frame
 	fresh   []frame.Frame
+	items   []item // every result of a chunk in order, with AckWhenProcessed
 	emit    func(frame.Result)
+}
+
+// item is one decoded result: the reply owed and, for a new valid frame,
+// the frame to deliver before that reply is written.
+type item struct {
+	reply   frame.Frame
+	deliver bool
+	frame   frame.Frame
 }
 
 // New returns a Port for cfg, with zero fields of cfg set to defaults. The
@@ -62,9 +72,22 @@ func New(cfg Config, log zerolog.Logger) *Port {
 		link:  link.New(),
 		queue: make(chan frame.Frame, QueueLen),
 		wbuf:  make([]byte, 0, 4*frame.MaxLen),
+		done:  make(chan struct{}, 1),
 	}
 	p.rx.emit = p.onResult
 	return p
+}
+
+// Processed tells the port that the consumer has finished with the last
+// frame it received from out (for the agent: the decision is made and any
+// alert is fsync'd in the outbox). With Config.AckWhenProcessed the ACK is
+// written only then, so an ACK means nothing can be lost. Safe to call from
+// any goroutine; extra calls are ignored.
+func (p *Port) Processed() {
+	select {
+	case p.done <- struct{}{}:
+	default:
+	}
 }
 
 // Connected reports whether the device is open now.

@@ -1,6 +1,8 @@
 package serialport
 
 import (
+	"golang.org/x/sys/unix"
+
 	"bytes"
 	"context"
 	"os"
@@ -39,7 +41,8 @@ func newPeer(t testing.TB) *peer {
 	}
 	// creack/pty leaves the master blocking; a blocked Read would keep
 	// Close from closing it. A non-blocking dup is handled by the poller.
-	fd, err := syscall.Dup(int(m.Fd()))
+	// Close-on-exec, so a process started later does not inherit the master.
+	fd, err := unix.FcntlInt(m.Fd(), unix.F_DUPFD_CLOEXEC, 0)
 	if err == nil {
 		err = syscall.SetNonblock(fd, true)
 	}
@@ -140,11 +143,14 @@ type agent struct {
 
 // startPort runs a Port on path until the test ends, and checks that Run
 // returns nil promptly on cancel.
-func startPort(t testing.TB, path string) *agent {
+func startPort(t testing.TB, path string, tune ...func(*Config)) *agent {
 	t.Helper()
 	a := &agent{out: make(chan frame.Frame, 64), state: make(chan bool, 64), logs: &syncBuffer{}}
 	cfg := Config{Path: path, MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond,
 		OnState: func(open bool) { a.state <- open }}
+	for _, f := range tune {
+		f(&cfg)
+	}
 	a.port = New(cfg, zerolog.New(a.logs).Level(zerolog.DebugLevel))
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error, 1)

@@ -16,7 +16,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
-	"sync"
+	"time"
 
 	"github.com/ebitengine/oto/v3"
 	"github.com/hajimehoshi/ebiten/v2/audio/vorbis"
@@ -59,10 +59,6 @@ func Decode(name string) ([]byte, error) {
 type Player struct {
 	log  zerolog.Logger
 	reqs chan string
-
-	mu  sync.Mutex
-	ctx *oto.Context
-	off bool
 }
 
 // Start opens the sound device in the background and plays requested
@@ -107,26 +103,43 @@ func (p *Player) run(ctx context.Context) {
 		return
 	}
 	p.log.Info().Msg("sound device open")
+	p.serve(ctx, octx)
+}
+
+// serve plays requests until ctx ends. Between clips the device is
+// suspended: oto otherwise streams silence for ever, which costs CPU at
+// rest (all of a core on ALSA's null device).
+func (p *Player) serve(ctx context.Context, octx *oto.Context) {
+	_ = octx.Suspend()
 	var cur *oto.Player
+	var poll <-chan time.Time
+	ticker := time.NewTicker(250 * time.Millisecond)
+	defer ticker.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case name := <-p.reqs:
-			if err := octx.Err(); err != nil {
-				p.log.Warn().Err(err).Msg("sound device failed; voice off")
-				return
+		case <-poll:
+			if !cur.IsPlaying() {
+				poll = nil
+				_ = octx.Suspend()
 			}
+		case name := <-p.reqs:
 			pcm, err := Decode(name)
 			if err != nil {
 				p.log.Debug().Err(err).Msg("clip not played")
 				continue
+			}
+			if err := octx.Resume(); err != nil {
+				p.log.Warn().Err(err).Msg("sound device failed; voice off")
+				return
 			}
 			if cur != nil {
 				cur.Pause()
 			}
 			cur = octx.NewPlayer(bytes.NewReader(pcm))
 			cur.Play()
+			poll = ticker.C
 		}
 	}
 }

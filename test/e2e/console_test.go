@@ -1,0 +1,63 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/transferguard/transferguard/internal/mosquittotest"
+)
+
+// TestGuardClaimsLiveAlert: a guard logs in, an alert appears without a
+// reload, the guard claims it, and the agent receives the dispatch message.
+func TestGuardClaimsLiveAlert(t *testing.T) {
+	broker := mosquittotest.Start(t)
+	d := startDispatch(t, broker.URL(), "")
+	ctx := browser(t)
+	login(t, ctx, d.URL)
+
+	agent := agentClient(t, broker.URL(), "agent-S1-T1")
+	dispatches := subscribeDispatch(t, agent, "S1", "T1")
+	other := alertJSON("m-other", "A-other", "S2", "T9", "high") // another site: guard1 must not see it
+	agent.Publish("tg/v1/S2/T9/alert", 1, false, other).WaitTimeout(5 * time.Second)
+	if tok := agent.Publish("tg/v1/S1/T1/alert", 1, false, alertJSON("m-e2e", "A-e2e", "S1", "T1", "high")); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
+		t.Fatalf("publish alert: %v", tok.Error())
+	}
+	card := `article[data-alert="A-e2e"]`
+	if err := run(ctx, 10*time.Second, chromedp.WaitVisible(chromedp.CSS(card))); err != nil {
+		t.Fatalf("alert never appeared in the open console: %v", err)
+	}
+	text, err := value(ctx, 5*time.Second, chromedp.Text(chromedp.CSS(card)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"HIGH", "Customer is on the phone", "lobby, left ATM", "CNY 50,000.00"} {
+		if !strings.Contains(strings.ToUpper(text), strings.ToUpper(want)) {
+			t.Errorf("card lacks %q: %s", want, text)
+		}
+	}
+	others, err := value(ctx, 5*time.Second, chromedp.Evaluate[int](`document.querySelectorAll('article[data-alert="A-other"]').length`))
+	if err != nil || others != 0 {
+		t.Fatal("guard of S1 sees an alert of S2")
+	}
+	screenshot(t, ctx, "guard-new-alert")
+	if err := run(ctx, 10*time.Second, chromedp.Click(chromedp.CSS(card+" button.claim"))); err != nil {
+		t.Fatalf("click claim: %v", err)
+	}
+	select {
+	case got := <-dispatches:
+		if got.AlertID != "A-e2e" || got.State != "claimed" || got.Guard != "guard1" {
+			t.Fatalf("dispatch %+v, want A-e2e claimed by guard1", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the agent received no dispatch message")
+	}
+	if err := run(ctx, 10*time.Second, chromedp.WaitVisible(chromedp.CSS(card+".claimed button.arrive"))); err != nil {
+		t.Fatalf("card did not turn claimed: %v", err)
+	}
+	screenshot(t, ctx, "guard-claimed")
+}
