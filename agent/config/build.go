@@ -247,8 +247,8 @@ func (p *Policy) validateLanguages() []string {
 				pr = append(pr, fmt.Sprintf("screens.%s.%s.title: must not be empty", l, name))
 			}
 		}
-		if !strings.Contains(sc.TransferWarning.CountdownLabel, "{s}") {
-			pr = append(pr, fmt.Sprintf("screens.%s.transfer_warning.countdown_label: must contain {s}", l))
+		if sc.TransferWarning.CountdownLabel == "" {
+			pr = append(pr, fmt.Sprintf("screens.%s.transfer_warning.countdown_label: must not be empty", l))
 		}
 		if sc.TransferWarning.AckPrompt == "" {
 			pr = append(pr, fmt.Sprintf("screens.%s.transfer_warning.ack_prompt: must not be empty", l))

@@ -15,7 +15,6 @@ import (
 
 	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/dsse"
-	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/remote"
 	"github.com/transferguard/transferguard/agent/screen"
@@ -212,4 +211,4 @@ func (d logDisplay) Show(s screen.Screen) {
 	d.log.Debug().Str("screen", s.Name).Str("session", s.SID).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen decided")
 }
 
-var _ = envelope.TopicAlert
+
