@@ -49,4 +49,5 @@ echo "idle over $secs s, standby shown, 1920x1080 Xvfb:"
 idle "draw on change" 
 idle "Ebiten default loop" --always-draw
 echo
-HOME="$tmp" go test -tags xvfb -run XXX -bench 'ShowToDraw|StartToFirstFrame' -benchtime 200x ./drivers/screenproc/ 2>/dev/null | grep -E '^Benchmark|ok'
+HOME="$tmp" go test -tags xvfb -run XXX -bench ShowToDraw -benchtime 300x ./drivers/screenproc/ 2>/dev/null | grep -E '^Benchmark|ok'
+HOME="$tmp" go test -tags xvfb -run XXX -bench StartToFirstFrame -benchtime 20x ./drivers/screenproc/ 2>/dev/null | grep -E '^Benchmark|ok'

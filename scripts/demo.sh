@@ -36,11 +36,11 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 
 # The simulated ATM: tgsim makes the pty pair and waits for the agent.
-bin/tgsim --pty "$run/atm" --loop --quiet testdata/scenarios/*/signals.txt >"$run/tgsim.log" 2>&1 &
+bin/tgsim --pty "$run/atm" --loop --quiet testdata/demo/guard-claim.txt testdata/scenarios/*/signals.txt >"$run/tgsim.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do [ -e "$run/atm" ] && break; sleep 0.1; done
 
-bin/tgagent --config configs/demo.yaml --serial "$run/atm" --broker embedded \
+bin/tgagent --config configs/agent-demo.yaml --serial "$run/atm" --broker embedded \
   --ui "$ui" --state-dir "$run/state" --log-level info 2>"$run/agent.log" &
 pids+=($!)
 sleep 1

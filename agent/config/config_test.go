@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"slices"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,7 +27,9 @@ func TestShippedDefaultsBuild(t *testing.T) {
 // Every file shipped in configs/ must validate: a broken example is a
 // support call waiting to happen.
 func TestEveryConfigsFileValidates(t *testing.T) {
+	// dispatch-*.yaml belong to tgdispatch, which checks its own.
 	files, _ := filepath.Glob("../../configs/*.yaml")
+	files = slices.DeleteFunc(files, func(f string) bool { return strings.HasPrefix(filepath.Base(f), "dispatch-") })
 	if len(files) == 0 {
 		t.Fatal("no files in configs/")
 	}

@@ -22,6 +22,16 @@ func TestExampleConfigValidates(t *testing.T) {
 	}
 }
 
+func TestDemoConfigValidates(t *testing.T) {
+	c, err := loadConfig("../../configs/dispatch-demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Sites["DEMO"].Terminals["ATM-1"] == "" {
+		t.Fatal("demo config does not name the demo terminal")
+	}
+}
+
 func TestConfigErrorsNameTheField(t *testing.T) {
 	cases := map[string]string{
 		"escalaton: {}\n":                                       "escalaton",

@@ -78,7 +78,11 @@ func serve(args []string) error {
 	log := zerolog.New(os.Stderr).Level(level).With().Timestamp().Str("group", f.group).Logger()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return start(ctx, f, cfg, loc, log)
+}
 
+// start opens the store, wires ingest, service and console, and runs them.
+func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location, log zerolog.Logger) error {
 	st, err := store.Open(ctx, f.db)
 	if err != nil {
 		return usageError{err}
@@ -113,9 +117,10 @@ func serve(args []string) error {
 
 // run serves until ctx ends, then shuts everything down.
 func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, log zerolog.Logger) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	g, ctx := errgroup.WithContext(ctx)
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }} // event streams end at shutdown
 	g.Go(func() error { return mq.Run(ctx, svc) })
 	g.Go(func() error { return svc.Run(ctx) })
 	g.Go(func() error {

@@ -61,5 +61,9 @@ func setupWindow(o options) {
 		// Draw only on change: no frames without input or ScheduleFrame.
 		ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum) //nolint:staticcheck // measured: 0 % CPU idle (FIELD-NOTES)
 		ebiten.SetScreenClearedEveryFrame(false)
+		// One Update per frame: with the default 60 TPS a frame woken less
+		// than a tick after the previous one runs Draw without Update, and
+		// a screen that arrived then would wait for the next input.
+		ebiten.SetTPS(ebiten.SyncWithFPS)
 	}
 }

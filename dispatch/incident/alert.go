@@ -37,15 +37,17 @@ func (i *Incident) Fold(a envelope.Alert, now time.Time) Step {
 // absorb copies what the alert says about customer, transaction and reasons.
 func (i *Incident) absorb(a envelope.Alert) {
 	i.Score = max(i.Score, a.Score)
-	i.Held = a.Held
+	if ts := time.Time(a.TS); !ts.Before(i.LastAlert) { // delivery order is not kept: newest word wins
+		i.LastAlert, i.Held = ts, a.Held
+		if a.State != "" {
+			i.TxnState = a.State
+		}
+	}
 	if a.Session != "" {
 		i.Session = a.Session
 	}
 	if a.Channel != "" {
 		i.Channel = a.Channel
-	}
-	if a.State != "" {
-		i.TxnState = a.State
 	}
 	for _, r := range a.Reasons {
 		if !hasRule(i.Reasons, r.Rule) {

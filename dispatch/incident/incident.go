@@ -105,6 +105,7 @@ type Incident struct {
 	ETAS       int
 
 	Raised     time.Time // the alert's own time
+	LastAlert  time.Time // the newest alert time folded in; a late older update does not undo it
 	Created    time.Time // when tgdispatch opened it
 	Updated    time.Time
 	ClaimedAt  time.Time

@@ -111,3 +111,16 @@ func TestValidateAlert(t *testing.T) {
 		t.Fatal("type status accepted")
 	}
 }
+
+func TestFoldKeepsNewestStateWhenUpdatesArriveOutOfOrder(t *testing.T) {
+	i, _ := FromAlert("I1", alert("m1", "high"), t0)
+	late := alert("m3", "high")
+	late.Type, late.State, late.Held, late.TS = "alert_update", "ended", false, envelope.Time(t0.Add(2*time.Minute))
+	early := alert("m2", "high")
+	early.Type, early.State, early.TS = "alert_update", "confirmed", envelope.Time(t0.Add(time.Minute))
+	i.Fold(late, t0.Add(3*time.Minute))
+	i.Fold(early, t0.Add(4*time.Minute))
+	if i.TxnState != "ended" || i.Held {
+		t.Fatalf("got state %s held %v, want ended and released (the newest word)", i.TxnState, i.Held)
+	}
+}

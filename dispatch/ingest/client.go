@@ -117,11 +117,15 @@ func (cl *Client) receive(_ mqtt.Client, m mqtt.Message) {
 // and come back on the next connection. Call it once.
 func (cl *Client) Run(ctx context.Context, h Handler) error {
 	cl.h = h
-	tok := cl.c.Connect()
-	if !tok.WaitTimeout(cl.cfg.AckTimeout) {
+	tok := cl.c.Connect() // with ConnectRetry it completes once connected
+	select {
+	case <-tok.Done():
+		if tok.Error() != nil {
+			return fmt.Errorf("ingest: connect %s: %w", cl.cfg.Broker, tok.Error())
+		}
+	case <-time.After(cl.cfg.AckTimeout):
 		cl.log.Warn().Str("broker", cl.cfg.Broker).Msg("broker not reachable yet; retrying")
-	} else if tok.Error() != nil {
-		return fmt.Errorf("ingest: connect %s: %w", cl.cfg.Broker, tok.Error())
+	case <-ctx.Done():
 	}
 	var wg sync.WaitGroup
 	for range cl.cfg.Workers {

@@ -18,58 +18,69 @@ func (s *Service) HandleAlert(ctx context.Context, a envelope.Alert) error {
 	if err := incident.ValidateAlert(a); err != nil {
 		return err
 	}
-	var changed []*incident.Incident
-	var actions []string
+	var ch changes
 	err := s.tx(ctx, func(q store.Queries) error {
-		changed, actions = nil, nil
-		now := s.o.Clock.Now()
-		fresh, err := q.MarkSeen(ctx, a.ID, now)
-		if err != nil || !fresh {
-			return err
-		}
-		cur, err := q.IncidentByAlert(ctx, a.AlertID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			i, step := incident.FromAlert(store.NewID(), a, now)
-			s.o.Ladder.Advance(&i, now)
-			created, err := q.CreateIncident(ctx, &i, step)
-			if err != nil {
-				return err
-			}
-			if !created {
-				return errRace
-			}
-			changed, actions = append(changed, &i), append(actions, incident.ActionRaised)
-			f, err := s.follow(ctx, q, &i, now)
-			if err != nil {
-				return err
-			}
-			if f != nil {
-				changed, actions = append(changed, f), append(actions, incident.ActionRaised)
-			}
-			return nil
-		case err != nil:
-			return err
-		}
-		step := cur.Fold(a, now)
-		s.o.Ladder.Advance(&cur, now)
-		if err := q.UpdateIncident(ctx, &cur, step); err != nil {
-			return err
-		}
-		changed, actions = append(changed, &cur), append(actions, incident.ActionUpdated)
-		return s.sight(ctx, q, &cur)
+		ch = changes{}
+		return s.applyAlert(ctx, q, a, &ch)
 	})
 	if err != nil {
 		return fmt.Errorf("service: alert %s: %w", a.ID, err)
 	}
-	for n, i := range changed {
-		s.notify(i, actions[n])
-		if actions[n] == incident.ActionRaised {
+	for n, i := range ch.incidents {
+		s.notify(i, ch.actions[n])
+		if ch.actions[n] == incident.ActionRaised {
 			s.log.Info().Str("incident", i.ID).Str("alert_id", i.AlertID).Str("site", i.Site).
 				Str("terminal", i.Terminal).Str("kind", i.Kind).Str("level", i.Level).Msg("incident raised")
 		}
 	}
 	return nil
+}
+
+// changes are the incidents a transaction wrote, to announce after commit.
+type changes struct {
+	incidents []*incident.Incident
+	actions   []string
+}
+
+func (c *changes) add(i *incident.Incident, action string) {
+	c.incidents, c.actions = append(c.incidents, i), append(c.actions, action)
+}
+
+// applyAlert is HandleAlert's transaction.
+func (s *Service) applyAlert(ctx context.Context, q store.Queries, a envelope.Alert, ch *changes) error {
+	now := s.o.Clock.Now()
+	fresh, err := q.MarkSeen(ctx, a.ID, now)
+	if err != nil || !fresh {
+		return err
+	}
+	cur, err := q.IncidentByAlert(ctx, a.AlertID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err == nil {
+		step := cur.Fold(a, now)
+		s.o.Ladder.Advance(&cur, now)
+		if err := q.UpdateIncident(ctx, &cur, step); err != nil {
+			return err
+		}
+		ch.add(&cur, incident.ActionUpdated)
+		return s.sight(ctx, q, &cur)
+	}
+	i, step := incident.FromAlert(store.NewID(), a, now)
+	s.o.Ladder.Advance(&i, now)
+	created, err := q.CreateIncident(ctx, &i, step)
+	if err != nil {
+		return err
+	}
+	if !created {
+		return errRace // another instance opened it meanwhile: fold into theirs
+	}
+	ch.add(&i, incident.ActionRaised)
+	f, err := s.follow(ctx, q, &i, now)
+	if f != nil {
+		ch.add(f, incident.ActionRaised)
+	}
+	return err
 }
 
 // follow looks for the new incident's keys held at another terminal within

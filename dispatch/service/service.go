@@ -44,7 +44,11 @@ type Options struct {
 	// Peers: other instances share the store (PostgreSQL); poll it so
 	// consoles here also see what they handled.
 	Peers bool
-	Log   zerolog.Logger
+	// KeepMessages is how long message ids are kept for de-duplication;
+	// default 30 days (an agent's outbox may hold messages through a long
+	// outage).
+	KeepMessages time.Duration
+	Log          zerolog.Logger
 }
 
 // Service is the desk. Its methods are safe for concurrent use.
@@ -77,6 +81,9 @@ func New(o Options) (*Service, error) {
 	if o.Tick <= 0 {
 		o.Tick = time.Second
 	}
+	if o.KeepMessages <= 0 {
+		o.KeepMessages = 30 * 24 * time.Hour
+	}
 	return &Service{o: o, st: o.Store, log: o.Log.With().Str("component", "service").Logger()}, nil
 }
 
@@ -101,11 +108,16 @@ func (s *Service) Run(ctx context.Context) error {
 	t := time.NewTicker(s.o.Tick)
 	defer t.Stop()
 	var f follower
+	var purged time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		}
+		if now := s.o.Clock.Now(); now.Sub(purged) >= time.Hour {
+			purged = now
+			s.purge(ctx, now)
 		}
 		if err := s.Escalate(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error().Err(err).Msg("escalation pass failed")
@@ -115,6 +127,16 @@ func (s *Service) Run(ctx context.Context) error {
 				s.log.Error().Err(err).Msg("peer poll failed")
 			}
 		}
+	}
+}
+
+// purge forgets message ids older than KeepMessages.
+func (s *Service) purge(ctx context.Context, now time.Time) {
+	n, err := s.st.PurgeMessages(ctx, now.Add(-s.o.KeepMessages))
+	if err != nil && ctx.Err() == nil {
+		s.log.Error().Err(err).Msg("message purge failed")
+	} else if n > 0 {
+		s.log.Info().Int64("messages", n).Msg("old message ids purged")
 	}
 }
 

@@ -217,3 +217,36 @@ func TestSessionJoinsStory(t *testing.T) {
 		t.Fatalf("steps %+v", steps)
 	}
 }
+
+// TestPeersSeeEachOthersIncidents: with a shared store, an instance's
+// consoles hear of incidents another instance handled.
+func TestPeersSeeEachOthersIncidents(t *testing.T) {
+	a := newRig(t)
+	hub := &feed.Hub{}
+	sub := hub.Subscribe(func(string) bool { return true })
+	b, err := New(Options{Store: a.st, Publisher: &recorder{}, Feed: hub, Clock: a.clk, Ladder: incident.DefaultLadder(), Peers: true, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f follower
+	_ = f.poll(context.Background(), b) // starts following from now
+	a.clk.Advance(time.Second)
+	_ = a.svc.HandleAlert(context.Background(), mkAlert("m1", "A1", "T1", "high"))
+	if err := f.poll(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case e := <-sub.C:
+		if e.AlertID != "A1" || e.Action != incident.ActionRaised {
+			t.Fatalf("peer event %+v", e)
+		}
+	default:
+		t.Fatal("peer instance's console heard nothing")
+	}
+	_ = f.poll(context.Background(), b)
+	select {
+	case e := <-sub.C:
+		t.Fatalf("same change announced twice: %+v", e)
+	default:
+	}
+}

@@ -18,7 +18,7 @@ import (
 const incidentCols = `id, alert_id, site, terminal, kind, level, score, reasons, channel, session, age, card,
 	payee, amount_minor, currency, held, txn_state, card_key, payee_key, follow_of, state, outcome, note,
 	claimed_by, resolved_by, eta_s, raised, created, updated, claimed_at, arrived_at, resolved_at, rung,
-	rung_at, notified_at, overdue, due, version`
+	rung_at, notified_at, overdue, due, version, last_alert`
 
 // NewID returns a new sortable id for an incident or a step.
 func NewID() string { return xid.New().String() }
@@ -37,6 +37,17 @@ func (q Queries) MarkSeen(ctx context.Context, id string, at time.Time) (fresh b
 	return n == 1, nil
 }
 
+// PurgeMessages forgets message ids seen before t and says how many. A
+// copy arriving after that still finds its incident by alert_id and only
+// adds an "updated" step.
+func (q Queries) PurgeMessages(ctx context.Context, t time.Time) (int64, error) {
+	res, err := q.exec(ctx, `DELETE FROM messages WHERE seen < ?`, ms(t))
+	if err != nil {
+		return 0, fmt.Errorf("store: purge messages: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // CreateIncident inserts an incident and its first steps. created is false
 // when an incident for the same alert_id exists already (another instance
 // got there first); nothing is written then.
@@ -46,7 +57,7 @@ func (q Queries) CreateIncident(ctx context.Context, i *incident.Incident, steps
 	if err != nil {
 		return false, err
 	}
-	res, err := q.exec(ctx, `INSERT INTO incidents (`+incidentCols+`) VALUES (`+marks(38)+`) ON CONFLICT (alert_id) DO NOTHING`, args...)
+	res, err := q.exec(ctx, `INSERT INTO incidents (`+incidentCols+`) VALUES (`+marks(39)+`) ON CONFLICT (alert_id) DO NOTHING`, args...)
 	if err != nil {
 		return false, fmt.Errorf("store: insert incident: %w", err)
 	}
@@ -65,11 +76,15 @@ func (q Queries) UpdateIncident(ctx context.Context, i *incident.Incident, steps
 	}
 	cols := strings.Split(strings.Join(strings.Fields(incidentCols), ""), ",")
 	set := make([]string, 0, len(cols))
-	for _, c := range cols[1 : len(cols)-1] {
-		set = append(set, c+" = ?")
+	vals := make([]any, 0, len(cols)+1)
+	for n, c := range cols {
+		if c == "id" || c == "version" {
+			continue
+		}
+		set, vals = append(set, c+" = ?"), append(vals, args[n])
 	}
 	query := `UPDATE incidents SET ` + strings.Join(set, ", ") + `, version = version + 1 WHERE id = ? AND version = ?`
-	args = append(args[1:len(args)-1], i.ID, i.Version)
+	args = append(vals, i.ID, i.Version)
 	res, err := q.exec(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: update incident %s: %w", i.ID, err)
@@ -225,7 +240,7 @@ func incidentArgs(i *incident.Incident) ([]any, error) {
 		i.Session, i.Age, i.Card, i.Payee, i.AmountMinor, i.Currency, b2i(i.Held), i.TxnState, i.CardKey,
 		i.PayeeKey, i.FollowOf, i.State, i.Outcome, i.Note, i.ClaimedBy, i.ResolvedBy, i.ETAS,
 		ms(i.Raised), ms(i.Created), ms(i.Updated), ms(i.ClaimedAt), ms(i.ArrivedAt), ms(i.ResolvedAt),
-		i.Rung, ms(i.RungAt), ms(i.NotifiedAt), b2i(i.Overdue), ms(i.Due), i.Version}, nil
+		i.Rung, ms(i.RungAt), ms(i.NotifiedAt), b2i(i.Overdue), ms(i.Due), i.Version, ms(i.LastAlert)}, nil
 }
 
 // scanIncident reads one row of incidentCols.
@@ -236,11 +251,12 @@ func scanIncident(rows *sql.Rows) (incident.Incident, error) {
 		held, overdue                            int
 		raised, created, updated, claimed, arriv int64
 		resolved, rungAt, notified, due          int64
+		lastAlert                                int64
 	)
 	err := rows.Scan(&i.ID, &i.AlertID, &i.Site, &i.Terminal, &i.Kind, &i.Level, &i.Score, &reasons, &i.Channel,
 		&i.Session, &i.Age, &i.Card, &i.Payee, &i.AmountMinor, &i.Currency, &held, &i.TxnState, &i.CardKey,
 		&i.PayeeKey, &i.FollowOf, &i.State, &i.Outcome, &i.Note, &i.ClaimedBy, &i.ResolvedBy, &i.ETAS,
-		&raised, &created, &updated, &claimed, &arriv, &resolved, &i.Rung, &rungAt, &notified, &overdue, &due, &i.Version)
+		&raised, &created, &updated, &claimed, &arriv, &resolved, &i.Rung, &rungAt, &notified, &overdue, &due, &i.Version, &lastAlert)
 	if err != nil {
 		return i, fmt.Errorf("store: scan incident: %w", err)
 	}
@@ -249,6 +265,6 @@ func scanIncident(rows *sql.Rows) (incident.Incident, error) {
 	}
 	i.Held, i.Overdue = held == 1, overdue == 1
 	i.Raised, i.Created, i.Updated, i.ClaimedAt, i.ArrivedAt = tm(raised), tm(created), tm(updated), tm(claimed), tm(arriv)
-	i.ResolvedAt, i.RungAt, i.NotifiedAt, i.Due = tm(resolved), tm(rungAt), tm(notified), tm(due)
+	i.ResolvedAt, i.RungAt, i.NotifiedAt, i.Due, i.LastAlert = tm(resolved), tm(rungAt), tm(notified), tm(due), tm(lastAlert)
 	return i, nil
 }

@@ -66,6 +66,16 @@ func testDedup(t *testing.T, s *Store) {
 			t.Fatalf("mark %d: got %v %v, want %v", n, fresh, err, want)
 		}
 	}
+	_, _ = s.MarkSeen(ctx, "m2", t0.Add(time.Hour))
+	if n, err := s.PurgeMessages(ctx, t0.Add(time.Minute)); n != 1 || err != nil {
+		t.Fatalf("purge: %d %v, want 1", n, err)
+	}
+	if fresh, _ := s.MarkSeen(ctx, "m1", t0); !fresh {
+		t.Fatal("purged id still known")
+	}
+	if fresh, _ := s.MarkSeen(ctx, "m2", t0); fresh {
+		t.Fatal("recent id forgotten")
+	}
 }
 
 func testRoundtrip(t *testing.T, s *Store) {
@@ -83,7 +93,7 @@ func testRoundtrip(t *testing.T, s *Store) {
 	}
 	if got.Reasons[0].Text != "Reason «一»" || got.Age != 70 || !got.Held || got.ClaimedBy != "g1" || got.ETAS != 90 ||
 		!got.ClaimedAt.Equal(t0.Add(time.Minute)) || !got.Due.Equal(i.Due) || got.AmountMinor != 1234500 || got.Version != 1 ||
-		!got.ArrivedAt.IsZero() {
+		!got.ArrivedAt.IsZero() || !got.LastAlert.Equal(t0) {
 		t.Fatalf("roundtrip: got %+v", got)
 	}
 	byAlert, err := s.IncidentByAlert(ctx, "A1")

@@ -188,6 +188,7 @@ func (s *Server) funcs() template.FuncMap {
 			return t.In(s.o.Location).Format("2006-01-02 15:04:05")
 		},
 		"unixms": func(t time.Time) int64 { return t.UnixMilli() },
+		"money":  money,
 		"label": func(s string) string {
 			if l, ok := labels[s]; ok {
 				return l

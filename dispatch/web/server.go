@@ -71,6 +71,7 @@ type Server struct {
 	mux  *http.ServeMux
 	log  zerolog.Logger
 	pool *dummyHash
+	lim  limiter
 }
 
 // New builds the console.

@@ -98,10 +98,16 @@ func (s *Server) loginForm(w http.ResponseWriter, status int, msg string) {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCookie)
 	if err != nil || !auth.Equal(r.PostFormValue("csrf"), c.Value) {
-		http.Error(w, "missing or wrong CSRF token", http.StatusForbidden)
+		s.loginForm(w, http.StatusForbidden, "The form expired or did not come from this page: please log in again")
 		return
 	}
 	name, pw := r.PostFormValue("name"), r.PostFormValue("password")
+	key, now := limitKey(r, name), s.o.Clock.Now()
+	if s.lim.blocked(key, now) {
+		s.log.Warn().Str("user", name).Msg("login throttled")
+		s.loginForm(w, http.StatusTooManyRequests, "Too many wrong passwords: wait 15 minutes")
+		return
+	}
 	u, err := s.o.Store.User(r.Context(), name)
 	hash := u.Hash
 	if err != nil {
@@ -109,6 +115,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ok, _ := auth.CheckPassword(hash, pw)
 	if err != nil || !ok {
+		s.lim.fail(key, now)
 		s.log.Warn().Str("user", name).Msg("login failed")
 		s.loginForm(w, http.StatusUnauthorized, "Wrong name or password")
 		return
@@ -125,6 +132,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	s.lim.succeed(key)
 	s.log.Info().Str("user", u.Name).Str("role", u.Role).Msg("login")
 	s.setCookie(w, sessionCookie, token, int(s.o.SessionTTL.Seconds()))
 	s.setCookie(w, loginCookie, "", -1)

@@ -170,10 +170,12 @@ func TestLoginRefusals(t *testing.T) {
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	token := string(csrfField.FindSubmatch(body)[1])
-	if got, _ := status(t, c, "POST", r.srv.URL+"/login", url.Values{"name": {"ga"}, "password": {"pw-ga"}}, nil); got != 403 {
-		t.Errorf("login without csrf: %d, want 403", got)
+	got, page := status(t, c, "POST", r.srv.URL+"/login", url.Values{"name": {"ga"}, "password": {"pw-ga"}}, nil)
+	if got != 403 || strings.Contains(page, "data-csrf") {
+		t.Errorf("login without csrf: %d, want 403 and no session", got)
 	}
-	got, page := status(t, c, "POST", r.srv.URL+"/login", url.Values{"csrf": {token}, "name": {"ga"}, "password": {"nope"}}, nil)
+	token = string(csrfField.FindSubmatch([]byte(page))[1]) // the form comes back with a fresh token
+	got, page = status(t, c, "POST", r.srv.URL+"/login", url.Values{"csrf": {token}, "name": {"ga"}, "password": {"nope"}}, nil)
 	if got != 401 || !strings.Contains(page, "Wrong name or password") {
 		t.Errorf("wrong password: %d, want 401", got)
 	}
@@ -316,4 +318,28 @@ func TestEventsFilteredBySite(t *testing.T) {
 		}
 	}
 	t.Fatal("no event")
+}
+
+func TestLoginThrottled(t *testing.T) {
+	r := newRig(t)
+	c := client()
+	res, _ := c.Get(r.srv.URL + "/login")
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	token := string(csrfField.FindSubmatch(body)[1])
+	try := func(pw string) int {
+		got, page := status(t, c, "POST", r.srv.URL+"/login", url.Values{"csrf": {token}, "name": {"ga"}, "password": {pw}}, nil)
+		if m := csrfField.FindStringSubmatch(page); m != nil {
+			token = m[1]
+		}
+		return got
+	}
+	for n := 0; n < 5; n++ {
+		if got := try("wrong"); got != 401 {
+			t.Fatalf("failure %d: %d, want 401", n, got)
+		}
+	}
+	if got := try("pw-ga"); got != http.StatusTooManyRequests {
+		t.Fatalf("right password after 5 failures: %d, want 429", got)
+	}
 }

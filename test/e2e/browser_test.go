@@ -40,11 +40,17 @@ func browser(t testing.TB) context.Context {
 // login signs guard1 in and waits for the live list.
 func login(t testing.TB, ctx context.Context, base string) {
 	t.Helper()
+	loginAs(t, ctx, base, "guard1", "guard-password")
+}
+
+// loginAs signs a user in and waits for the live list.
+func loginAs(t testing.TB, ctx context.Context, base, name, password string) {
+	t.Helper()
 	err := run(ctx, 20*time.Second,
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#login")),
-		chromedp.SendKeys(chromedp.CSS("#name"), "guard1"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "guard-password"),
+		chromedp.SendKeys(chromedp.CSS("#name"), name),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS("#submit")),
 		chromedp.WaitVisible(chromedp.CSS("#list")),
 		chromedp.WaitVisible(chromedp.CSS("#live.on")),

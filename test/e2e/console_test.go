@@ -20,6 +20,9 @@ func TestGuardClaimsLiveAlert(t *testing.T) {
 	ctx := browser(t)
 	login(t, ctx, d.URL)
 
+	if err := run(ctx, 5*time.Second, chromedp.Click(chromedp.CSS("#sound"))); err != nil {
+		t.Fatalf("turn sound on: %v", err)
+	}
 	agent := agentClient(t, broker.URL(), "agent-S1-T1")
 	dispatches := subscribeDispatch(t, agent, "S1", "T1")
 	other := alertJSON("m-other", "A-other", "S2", "T9", "high") // another site: guard1 must not see it
@@ -44,6 +47,10 @@ func TestGuardClaimsLiveAlert(t *testing.T) {
 	if err != nil || others != 0 {
 		t.Fatal("guard of S1 sees an alert of S2")
 	}
+	beeps, err := value(ctx, 5*time.Second, chromedp.Evaluate[string](`document.body.dataset.beeps || "0"`))
+	if err != nil || beeps != "2" { // one when sound was turned on, one for the new high alert
+		t.Errorf("beeps %q, want 2: no sound for a new high alert", beeps)
+	}
 	screenshot(t, ctx, "guard-new-alert")
 	if err := run(ctx, 10*time.Second, chromedp.Click(chromedp.CSS(card+" button.claim"))); err != nil {
 		t.Fatalf("click claim: %v", err)
@@ -60,4 +67,48 @@ func TestGuardClaimsLiveAlert(t *testing.T) {
 		t.Fatalf("card did not turn claimed: %v", err)
 	}
 	screenshot(t, ctx, "guard-claimed")
+}
+
+// TestSupervisorReadsTheDay: a guard works an incident to the end in the
+// browser; the supervisor then sees the terminal's state and the day's
+// outcome, and the incident's whole story.
+func TestSupervisorReadsTheDay(t *testing.T) {
+	broker := mosquittotest.Start(t)
+	d := startDispatch(t, broker.URL(), "")
+	agent := agentClient(t, broker.URL(), "agent-S1-T1")
+	status := `{"state":"online","ts":"2026-11-26T10:00:00Z","boot":"b1","agent":"0.1.0","link":"up","ui":"up"}`
+	agent.Publish("tg/v1/S1/T1/status", 1, true, status).WaitTimeout(5 * time.Second)
+	guard := browser(t)
+	login(t, guard, d.URL)
+	agent.Publish("tg/v1/S1/T1/alert", 1, false, alertJSON("m-day", "A-day", "S1", "T1", "high")).WaitTimeout(5 * time.Second)
+	card := `article[data-alert="A-day"]`
+	err := run(guard, 20*time.Second,
+		chromedp.WaitVisible(chromedp.CSS(card+" button.claim")),
+		chromedp.Click(chromedp.CSS(card+" button.claim")),
+		chromedp.WaitVisible(chromedp.CSS(card+" button.arrive")),
+		chromedp.Click(chromedp.CSS(card+" button.arrive")),
+		chromedp.WaitVisible(chromedp.CSS(card+".arrived")),
+		chromedp.SetValue(chromedp.CSS(card+" select[name=outcome]"), "fraud_stopped"),
+		chromedp.SendKeys(chromedp.CSS(card+" input[name=note]"), "customer called the bank"),
+		chromedp.Submit(chromedp.CSS(card+" form.resolve")),
+		chromedp.WaitNotPresent(chromedp.CSS(card)),
+	)
+	if err != nil {
+		t.Fatalf("guard could not work the incident: %v", err)
+	}
+	sup := browser(t)
+	loginAs(t, sup, d.URL, "super", "super-password")
+	if err := run(sup, 10*time.Second, chromedp.Navigate(d.URL+"/supervisor"), chromedp.WaitVisible(chromedp.CSS("table.grid"))); err != nil {
+		t.Fatal(err)
+	}
+	page, err := value(sup, 5*time.Second, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"lobby, left ATM", "online", "0.1.0", "Fraud stopped: 1", "CNY 50,000.00"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("supervisor view lacks %q:\n%s", want, page)
+		}
+	}
+	screenshot(t, sup, "supervisor")
 }

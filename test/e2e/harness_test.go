@@ -57,7 +57,8 @@ type dispatchd struct {
 }
 
 // startDispatch runs tgdispatch against broker with a config holding
-// guard1 (site S1, password guard-password) and stops it with the test.
+// guard1 (site S1, password guard-password) and super (supervisor,
+// super-password), and stops it with the test.
 func startDispatch(t testing.TB, broker, db string) *dispatchd {
 	t.Helper()
 	bin := binary(t)
@@ -66,11 +67,16 @@ func startDispatch(t testing.TB, broker, db string) *dispatchd {
 	if err != nil {
 		t.Fatalf("hash: %v", err)
 	}
+	superHash, err := exec.Command("sh", "-c", "echo super-password | "+bin+" hash").Output()
+	if err != nil {
+		t.Fatalf("hash: %v", err)
+	}
 	conf := fmt.Sprintf(`sites:
   S1: {name: Main Street, terminals: {T1: "lobby, left ATM"}}
 users:
   - {name: guard1, role: guard, sites: [S1], password_hash: %q}
-`, strings.TrimSpace(string(hash)))
+  - {name: super, role: supervisor, password_hash: %q}
+`, strings.TrimSpace(string(hash)), strings.TrimSpace(string(superHash)))
 	confPath := filepath.Join(dir, "dispatch.yaml")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)

@@ -45,6 +45,7 @@ type Options struct {
 type Game struct {
 	o         Options
 	deadlines chan time.Time // countdown ends, to the ticker
+	kicks     chan struct{}  // Show/Close happened, to the ticker
 
 	mu        sync.Mutex
 	pending   *screen.Screen
@@ -73,7 +74,7 @@ func NewGame(o Options) *Game {
 		o.Now = time.Now
 	}
 	o.Log = o.Log.With().Str("component", "screens").Logger()
-	return &Game{o: o, deadlines: make(chan time.Time, 1), dirty: true}
+	return &Game{o: o, deadlines: make(chan time.Time, 1), kicks: make(chan struct{}, 1), dirty: true}
 }
 
 // Show makes s the screen to draw at the next frame; a later Show before
@@ -82,7 +83,7 @@ func (g *Game) Show(s screen.Screen) {
 	g.mu.Lock()
 	g.pending, g.pendingAt = &s, g.o.Now()
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.wake()
 }
 
 // Close ends the game at its next frame: the agent closed the pipe.
@@ -90,33 +91,67 @@ func (g *Game) Close() {
 	g.mu.Lock()
 	g.closed = true
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.wake()
 }
 
-// RunTicker wakes the loop once a second while a countdown runs, and once
-// when it ends, until ctx is cancelled. Run it in its own goroutine.
+// RunTicker wakes the loop once a second while a countdown runs, once when
+// it ends, and again every retryWake while a screen sent by Show has not
+// been taken yet (a wake-up posted while Ebiten is inside a frame can be
+// swallowed), until ctx is cancelled. Run it in its own goroutine.
 func (g *Game) RunTicker(ctx context.Context) {
 	var deadline time.Time
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
+	tick, retry := stoppedTimer(), stoppedTimer()
+	defer tick.Stop()
+	defer retry.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			return
 		case deadline = <-g.deadlines:
-		case <-timer.C:
+		case <-g.kicks:
+			retry.Reset(retryWake)
+			continue
+		case <-retry.C:
+			if g.waiting() {
+				ebiten.ScheduleFrame()
+				retry.Reset(retryWake)
+			}
+			continue
+		case <-tick.C:
 			ebiten.ScheduleFrame()
 		}
-		left := deadline.Sub(g.o.Now())
-		if left <= 0 {
-			continue
+		if left := deadline.Sub(g.o.Now()); left > 0 {
+			next := left % time.Second // the next whole second of the countdown
+			if next == 0 {
+				next = time.Second
+			}
+			tick.Reset(next + time.Millisecond)
 		}
-		next := left % time.Second // the next whole second of the countdown
-		if next == 0 {
-			next = time.Second
-		}
-		timer.Reset(next + time.Millisecond)
+	}
+}
+
+// retryWake is how often a pending screen re-asks for a frame.
+const retryWake = 15 * time.Millisecond
+
+func stoppedTimer() *time.Timer {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}
+
+// waiting reports whether Show or Close still waits for an Update.
+func (g *Game) waiting() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.pending != nil || g.closed
+}
+
+// wake asks for a frame now and, via RunTicker, again until it came.
+func (g *Game) wake() {
+	ebiten.ScheduleFrame()
+	select {
+	case g.kicks <- struct{}{}:
+	default:
 	}
 }
 

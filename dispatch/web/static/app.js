@@ -35,6 +35,7 @@
 
   function beep() {
     if (!audio) return;
+    document.body.dataset.beeps = String(Number(document.body.dataset.beeps || 0) + 1);
     [0, 0.35].forEach(function (t) {
       var o = audio.createOscillator(), g = audio.createGain();
       o.frequency.value = 880; g.gain.value = 0.3;
