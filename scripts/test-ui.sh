@@ -30,5 +30,5 @@ if [[ "${1:-}" == "-update" ]]; then
 fi
 # Ebiten's drawing under -race takes minutes; the packages with our own
 # concurrency (pipe, screenproc) run with it.
-HOME="$home" "${XVFB[@]}" go test -tags xvfb -count=1 ./ui/...
+HOME="$home" "${XVFB[@]}" go test -tags xvfb -count=1 ./ui/... ./cmd/tgscreen/
 HOME="$home" "${XVFB[@]}" go test -tags xvfb -count=1 -race ./ui/pipe/ ./drivers/screenproc/

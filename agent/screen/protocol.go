@@ -11,6 +11,7 @@ const (
 	MsgShow  = "show"  // agent → screen: draw Screen now
 	MsgReady = "ready" // screen → agent: window is up; resend the current screen
 	MsgInput = "input" // screen → agent: the customer touched, clicked or pressed a key
+	MsgShown = "shown" // screen → agent: the screen with this seq has been drawn
 )
 
 // Input sources reported by tgscreen.

@@ -103,9 +103,15 @@ func build(p *config.Policy, name, lang string, s *session, now time.Time) scree
 			lines = append(lines, filled)
 		}
 	}
-	sc.Lines = lines
+	sc.Lines = lines[:min(len(lines), MaxLines)]
 	return sc
 }
+
+// MaxLines is how many paragraphs a screen carries: at body text of 1/20
+// of the height, three short ones are what a portrait topper display holds
+// (ui/layout's tests check every shipped text on every size). Advice for
+// the reasons that fired comes first, so the configured lines give way.
+const MaxLines = 3
 
 // adviceOf is what the warning tells the customer about the reasons that
 // fired, most serious (highest score) first, at most two.

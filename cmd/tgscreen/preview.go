@@ -7,10 +7,14 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"slices"
+	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/terminal"
 	"github.com/transferguard/transferguard/ui/fonts"
 	"github.com/transferguard/transferguard/ui/layout"
 	"github.com/transferguard/transferguard/ui/samples"
@@ -77,16 +81,22 @@ func previewScreen(o options) (screen.Screen, error) {
 	}
 }
 
-// configScreen resolves screen name in lang with the texts of the agent
-// configuration in file.
-//
-// TODO(lead): WIRE PREVIEW HERE once agent/config and agent/terminal exist:
-//
-//	pol, err := config.Load(file)            // Parse → Validate, as tgagent does
-//	if err != nil { return screen.Screen{}, fmt.Errorf("--config: %w", err) }
-//	return terminal.Preview(pol, name, lang), nil
+// configScreen resolves screen name in lang with the texts of a tgagent
+// --config file: its policy layer over the shipped defaults, built and
+// validated exactly as tgagent does, then decided as the agent would.
 func configScreen(file, name, lang string) (screen.Screen, error) {
-	return screen.Screen{}, fmt.Errorf("--config %s: previews from a configuration are not wired yet; use --screen FILE or no --config for the built-in sample of %s/%s", file, name, lang)
+	f, err := config.LoadFile(file)
+	if err != nil {
+		return screen.Screen{}, fmt.Errorf("--config: %w", err)
+	}
+	pol, err := config.Build(config.Defaults(), f.Policy)
+	if err != nil {
+		return screen.Screen{}, fmt.Errorf("--config %s: %w", file, err)
+	}
+	if !slices.Contains(screen.Names, name) {
+		return screen.Screen{}, fmt.Errorf("--preview %q: want one of %v", name, screen.Names)
+	}
+	return terminal.Preview(pol, name, lang, time.Now()), nil
 }
 
 func writePNG(path string, img image.Image) error {

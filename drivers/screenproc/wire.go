@@ -10,9 +10,8 @@ import (
 	"github.com/transferguard/transferguard/agent/screen"
 )
 
-// msgShown is tgscreen's "drawn" notice (ui/pipe.MsgShown); it is an
-// addition to the message types of agent/screen.
-const msgShown = "shown"
+// msgShown is tgscreen's "drawn" notice.
+const msgShown = screen.MsgShown
 
 // maxLine bounds one line from tgscreen; its messages are tiny.
 const maxLine = 64 << 10

@@ -20,9 +20,8 @@ import (
 )
 
 // MsgShown is sent after the first draw of a screen with a new seq, so the
-// agent knows (and can audit) when the customer could see it. It is an
-// addition to the message types in agent/screen.
-const MsgShown = "shown"
+// agent knows (and can audit) when the customer could see it.
+const MsgShown = screen.MsgShown
 
 // MaxLine bounds one message; a screen is a few hundred bytes.
 const MaxLine = 256 << 10
