@@ -86,10 +86,6 @@ func build(p *config.Policy, name, lang string, s *session, now time.Time) scree
 		} else {
 			sc.CountdownMS = int64(p.Timings.CoolingOffS) * 1000
 		}
-	case screen.HighRisk:
-		if s != nil {
-			lines = append(lines, adviceOf(s, lang)...)
-		}
 	case screen.StaffComing:
 		if s != nil {
 			vars["guard"] = s.guard
@@ -102,6 +98,10 @@ func build(p *config.Policy, name, lang string, s *session, now time.Time) scree
 		if filled, ok := fill(l, vars); ok {
 			lines = append(lines, filled)
 		}
+	}
+	if name == screen.HighRisk && s != nil {
+		// "Staff are coming" and "on hold" lead; the reasons follow.
+		lines = append(lines, adviceOf(s, lang)...)
 	}
 	sc.Lines = lines[:min(len(lines), MaxLines)]
 	return sc

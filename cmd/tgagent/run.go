@@ -53,7 +53,7 @@ func run(ctx context.Context, o *options, log zerolog.Logger) error {
 
 	brokerURL := o.broker.URL
 	if brokerURL == "embedded" {
-		b, err := broker.Start(ctx, "", log)
+		b, err := broker.Start(context.WithoutCancel(ctx), "", log) // closed after the link said goodbye
 		if err != nil {
 			return fmt.Errorf("embedded broker: %w", err)
 		}
