@@ -210,5 +210,3 @@ type logDisplay struct{ log zerolog.Logger }
 func (d logDisplay) Show(s screen.Screen) {
 	d.log.Debug().Str("screen", s.Name).Str("session", s.SID).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen decided")
 }
-
-
