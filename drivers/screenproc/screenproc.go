@@ -58,6 +58,7 @@ type Proc struct {
 
 	mu    sync.Mutex
 	cur   *screen.Screen
+	curAt time.Time // when cur was handed to Show
 	pid   int
 	state string
 }
@@ -85,7 +86,7 @@ func New(cfg Config, log zerolog.Logger) *Proc {
 // It never blocks; only the latest screen is kept.
 func (p *Proc) Show(s screen.Screen) {
 	p.mu.Lock()
-	p.cur = &s
+	p.cur, p.curAt = &s, time.Now()
 	p.mu.Unlock()
 	select {
 	case p.wake <- struct{}{}:
@@ -137,10 +138,18 @@ func (p *Proc) setState(s string) {
 }
 
 // current returns the latest screen, or nil.
+// The countdown it carries is shortened by the time since Show, so a
+// tgscreen restarted mid-countdown shows what is really left, not a fresh
+// cooling-off the agent is no longer enforcing.
 func (p *Proc) current() *screen.Screen {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.cur
+	if p.cur == nil || p.cur.CountdownMS == 0 {
+		return p.cur
+	}
+	s := *p.cur
+	s.CountdownMS = max(0, s.CountdownMS-time.Since(p.curAt).Milliseconds())
+	return &s
 }
 
 // runOnce runs one tgscreen until it exits or ctx ends.
