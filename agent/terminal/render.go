@@ -35,6 +35,7 @@ func (t *Terminal) decide(now time.Time) string {
 // render decides the screen and, when it differs from the one shown, tells
 // the display and the controller and records it for the audit.
 func (t *Terminal) render(now time.Time) {
+	t.renderedAt = now
 	name := t.decide(now)
 	p, lang, sid := t.policy, t.policy.DefaultLang, ""
 	if s := t.sess; s != nil {

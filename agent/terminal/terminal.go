@@ -33,17 +33,18 @@ type Options struct {
 // Terminal is the state of one terminal. It is not safe for concurrent
 // use: Runner serialises every call onto one goroutine.
 type Terminal struct {
-	o       Options
-	log     zerolog.Logger
-	policy  *config.Policy
-	booted  time.Time
-	sess    *session
-	lastRx  time.Time // last valid frame
-	linkUp  bool
-	nextHB  time.Time
-	shown   screen.Screen // last screen decided
-	seq     uint64
-	alerted map[string]string // alert_id → session id, for dispatch routing
+	o          Options
+	log        zerolog.Logger
+	policy     *config.Policy
+	booted     time.Time
+	sess       *session
+	lastRx     time.Time // last valid frame
+	linkUp     bool
+	nextHB     time.Time
+	shown      screen.Screen // last screen decided
+	renderedAt time.Time     // when the screen was last decided
+	seq        uint64
+	alerted    map[string]string // alert_id → session id, for dispatch routing
 }
 
 // New returns a Terminal showing standby with the link down until the
@@ -278,11 +279,13 @@ func (t *Terminal) NextDeadline() time.Time {
 	if t.linkUp {
 		earliest(t.lastRx.Add(t.linkTimeout()))
 	}
+	// A timer counts until the screen has been decided after it ended: a
+	// frame handled just before the end must not swallow the change.
 	if s := t.sess; s != nil {
-		if now := t.o.Clock.Now(); s.remindEnd.After(now) {
+		if s.remindEnd.After(t.renderedAt) {
 			earliest(s.remindEnd)
 		}
-		if s.warningPending() && s.coolingEnds().After(t.o.Clock.Now()) {
+		if s.warningPending() && s.coolingEnds().After(t.renderedAt) {
 			earliest(s.coolingEnds())
 		}
 	}

@@ -257,3 +257,25 @@ func TestLinkBackRepeatsHoldAndScreen(t *testing.T) {
 		t.Errorf("last SCREEN = %v, want high_risk repeated", last.Fields)
 	}
 }
+
+// A frame handled a moment before the reminder (or the cooling-off) ends,
+// with the clock passing the end while it is handled, must still leave a
+// tick due: found by a slow CI run where the reminder never ended.
+func TestTimerEndingDuringAFrameStillTicks(t *testing.T) {
+	slowHB, _ := config.ParseYAML([]byte("timings: {heartbeat_s: 60}")) // no other deadline nearby
+	h := newHarness(t, slowHB)
+	h.line("START age=40")
+	h.clk.Advance(5*time.Second - time.Millisecond)
+	h.line("HB up=5")
+	if h.term.Screen().Name != screen.Reminder {
+		t.Fatalf("screen = %s, want the reminder still", h.term.Screen().Name)
+	}
+	h.clk.Advance(2 * time.Millisecond) // the frame took that long
+	if d := h.term.NextDeadline(); d.After(h.clk.Now()) {
+		t.Fatalf("next deadline %v after now: the reminder's end was swallowed", d.Sub(h.clk.Now()))
+	}
+	h.term.Tick()
+	if h.term.Screen().Name != screen.Standby {
+		t.Errorf("screen = %s after the tick, want standby", h.term.Screen().Name)
+	}
+}
