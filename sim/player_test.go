@@ -204,7 +204,7 @@ expect SCREEN name=reminder within 1s
 }
 
 func TestRetransmitsSameBytesWhenNoAck(t *testing.T) {
-	p, a, out := newPair(t, Options{}, func(a *fakeAgent) { a.ignore[1] = 2 })
+	p, a, out := newPair(t, Options{AckTimeout: 300 * time.Millisecond}, func(a *fakeAgent) { a.ignore[1] = 2 })
 	if err := p.Play(context.Background(), steps(t, "HELLO proto=1\nFUNC fn=TRANSFER\n")); err != nil {
 		t.Fatalf("play: %v\n%s", err, out)
 	}

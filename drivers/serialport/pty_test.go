@@ -39,6 +39,11 @@ func newPeer(t testing.TB) *peer {
 	if err != nil {
 		t.Fatalf("pty: %v", err)
 	}
+	// Raw from the start, as a real UART is: a new pty echoes, and a frame
+	// written before the Port has set its own mode would come back to us.
+	if err := makeRaw(int(s.Fd())); err != nil {
+		t.Fatalf("pty raw mode: %v", err)
+	}
 	// creack/pty leaves the master blocking; a blocked Read would keep
 	// Close from closing it. A non-blocking dup is handled by the poller.
 	// Close-on-exec, so a process started later does not inherit the master.
@@ -225,4 +230,18 @@ func enc(t testing.TB, seq uint16, typ string, kv ...string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// makeRaw turns off echo, line editing and output processing on a tty.
+func makeRaw(fd int) error {
+	tio, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return err
+	}
+	tio.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
+	tio.Oflag &^= unix.OPOST
+	tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	tio.Cflag &^= unix.CSIZE | unix.PARENB
+	tio.Cflag |= unix.CS8
+	return unix.IoctlSetTermios(fd, unix.TCSETS, tio)
 }
