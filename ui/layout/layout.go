@@ -15,6 +15,7 @@ package layout
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/ui/palette"
@@ -95,6 +96,8 @@ func PhaseAt(leftMS int64) Phase {
 // depend on ph: the countdown and the prompt that replaces it share one
 // reserved block, so nothing moves when the countdown ends.
 func Compute(s screen.Screen, w, h int, m Measurer, ph Phase) Plan {
+	// A configured label may name the seconds left ("{s} 秒后可继续").
+	s.CountdownLabel = strings.ReplaceAll(s.CountdownLabel, "{s}", strconv.Itoa(ph.SecondsLeft))
 	if w < 1 || h < 1 {
 		return Plan{W: w, H: h, Palette: palette.For(s.Tone)}
 	}

@@ -134,3 +134,19 @@ func golden(t *testing.T, path, got string) {
 		t.Errorf("%s differs (run go test -update if the change is meant):\n%s", path, got)
 	}
 }
+
+func TestCountdownLabelNamesSecondsLeft(t *testing.T) {
+	s := screen.Screen{Name: screen.TransferWarning, Lang: "zh", Title: "请停一下", Lines: []string{"请仔细阅读"},
+		CountdownMS: 7000, CountdownLabel: "{s} 秒后可继续", Ack: true, AckPrompt: "继续"}
+	p := Compute(s, 1280, 720, approx{}, PhaseAt(7000))
+	var found bool
+	for _, l := range p.Items {
+		if strings.Contains(l.Text, "{s}") {
+			t.Fatalf("placeholder drawn as is: %q", l.Text)
+		}
+		found = found || strings.HasPrefix(l.Text, "7 秒")
+	}
+	if !found {
+		t.Errorf("no line says 7 秒: %+v", p.Items)
+	}
+}
