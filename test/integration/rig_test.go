@@ -45,6 +45,7 @@ type rig struct {
 	agent    *agent
 	logs     []string // stderr files of every agent run
 	pans     []string // whole numbers the controller sent, which must leak nowhere
+	extra    []string // more tgagent flags
 }
 
 // newRig starts a broker, a subscriber and a pty; policy is a YAML layer
@@ -103,10 +104,10 @@ func (r *rig) startAgent() {
 }
 
 func (r *rig) args() []string {
-	return []string{
+	return append([]string{
 		"--serial", r.link, "--broker", r.broker.URL(), "--site", site, "--terminal", terminal,
 		"--ui", "none", "--state-dir", r.stateDir, "--log-level", "debug", "--config", r.config,
-	}
+	}, r.extra...)
 }
 
 // play runs scenario text on the player.
