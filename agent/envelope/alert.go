@@ -106,4 +106,7 @@ type ScreenShown struct {
 	DurationMS int64  `json:"duration_ms"`
 	Ack        string `json:"ack,omitempty"`
 	EarlyAcks  int    `json:"early_acks,omitempty"`
+	// Drawn is when tgscreen reported the screen drawn: proof the customer
+	// could see it. Absent with --ui none or when the display was down.
+	Drawn *Time `json:"drawn,omitempty"`
 }

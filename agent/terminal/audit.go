@@ -11,17 +11,19 @@ import (
 type auditScreen struct {
 	envelope.ScreenShown
 	shownAt time.Time
+	seq     uint64 // the display seq of the screen's first decision
 	closed  bool
 }
 
 // screenChanged closes the previous audit entry and opens one for name.
-func (s *session) screenChanged(name string, now time.Time) {
+func (s *session) screenChanged(name string, seq uint64, now time.Time) {
 	if a := s.lastAudit(); a != nil && !a.closed {
 		a.DurationMS, a.closed = now.Sub(a.shownAt).Milliseconds(), true
 	}
 	s.audit = append(s.audit, auditScreen{
 		ScreenShown: envelope.ScreenShown{Name: name, Shown: envelope.Time(now)},
 		shownAt:     now,
+		seq:         seq,
 	})
 }
 
@@ -30,6 +32,24 @@ func (s *session) lastAudit() *auditScreen {
 		return nil
 	}
 	return &s.audit[len(s.audit)-1]
+}
+
+// HandleShown records that the display drew the screen with seq, for
+// the audit of what the customer could see and when.
+func (t *Terminal) HandleShown(seq uint64) {
+	s := t.sess
+	if s == nil {
+		return
+	}
+	for i := len(s.audit) - 1; i >= 0; i-- {
+		if a := &s.audit[i]; a.seq == seq {
+			if a.Drawn == nil {
+				now := envelope.Time(t.o.Clock.Now())
+				a.Drawn = &now
+			}
+			return
+		}
+	}
 }
 
 // closeWarning records how the latest transfer warning was closed.

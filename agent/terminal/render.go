@@ -58,7 +58,7 @@ func (t *Terminal) render(now time.Time) {
 	t.o.Controller.Send(frame.New("SCREEN", "name", name, "sid", sid))
 	t.log.Info().Str("screen", name).Str("session", sid).Str("lang", lang).Msg("screen")
 	if s := t.sess; s != nil {
-		s.screenChanged(name, now)
+		s.screenChanged(name, next.Seq, now)
 	}
 }
 

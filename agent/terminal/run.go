@@ -23,7 +23,7 @@ type Inputs struct {
 	Display  <-chan screen.FromDisplay // touches, clicks and keys from tgscreen
 	Dispatch <-chan envelope.Dispatch  // guard console messages
 	Updates  <-chan Update             // applied configuration and watchlists
-	Resend   <-chan struct{}           // display came back: show the current screen again
+	Shown    <-chan uint64             // the display drew the screen with this seq
 	// FrameDone, if set, is called after each frame is fully handled (its
 	// alert, if any, is durable): the serial adapter holds the ACK until
 	// then, so an acknowledged frame is never lost in a crash.
@@ -55,8 +55,8 @@ func (t *Terminal) Run(ctx context.Context, in Inputs) error {
 			if u.Watchlist != nil {
 				t.SetWatchlist(u.Watchlist)
 			}
-		case <-in.Resend:
-			t.o.Display.Show(t.shown)
+		case seq := <-in.Shown:
+			t.HandleShown(seq)
 		case <-timer.C:
 			t.Tick()
 		}

@@ -279,3 +279,30 @@ func TestTimerEndingDuringAFrameStillTicks(t *testing.T) {
 		t.Errorf("screen = %s after the tick, want standby", h.term.Screen().Name)
 	}
 }
+
+func TestAuditRecordsWhenTheDisplayDrewAScreen(t *testing.T) {
+	h := newHarness(t)
+	h.line("START age=40")
+	h.line("FUNC fn=TRANSFER")
+	warn := h.term.Screen()
+	h.clk.Advance(40 * time.Millisecond)
+	h.term.HandleShown(warn.Seq)
+	h.term.HandleShown(warn.Seq) // a repeat keeps the first time
+	h.advance(11*time.Second, false)
+	h.line("KEY key=ENTER")
+	h.line("END")
+	rec := h.rec.Messages(envelope.TopicSession)[0]
+	for _, sc := range rec["screens"].([]any) {
+		m := sc.(map[string]any)
+		switch m["name"] {
+		case "transfer_warning":
+			if m["drawn"] != "2026-11-26T02:00:00.040Z" {
+				t.Errorf("warning drawn = %v, want 40 ms after it was decided", m["drawn"])
+			}
+		default:
+			if _, ok := m["drawn"]; ok {
+				t.Errorf("%v has a drawn time though no display reported it", m["name"])
+			}
+		}
+	}
+}

@@ -74,7 +74,7 @@ func run(ctx context.Context, o *options, log zerolog.Logger) error {
 	port := serialport.New(sp, log)
 	frames := make(chan frame.Frame, 1)
 	updates := make(chan terminal.Update, 4)
-	display, inputs, resend, uiRun := newDisplay(o, link, log)
+	display, inputs, shown, uiRun := newDisplay(o, link, log)
 	term := terminal.New(terminal.Options{
 		Site: o.site, Terminal: o.terminal, Policy: rem.Policy(), Watchlist: rem.Watchlist(),
 		Clock: clock.Real{}, Controller: port, Display: display, Publisher: ob, Status: link, Log: log,
@@ -100,7 +100,7 @@ func run(ctx context.Context, o *options, log zerolog.Logger) error {
 		goRun("screen", func() error { return uiRun(ctx) })
 	}
 	err = term.Run(ctx, terminal.Inputs{
-		Frames: frames, Display: inputs, Dispatch: link.Dispatch(), Updates: updates, Resend: resend,
+		Frames: frames, Display: inputs, Dispatch: link.Dispatch(), Updates: updates, Shown: shown,
 		FrameDone: port.Processed,
 	})
 	cancel()

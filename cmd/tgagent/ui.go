@@ -13,10 +13,10 @@ import (
 )
 
 // newDisplay returns the core's display, the inputs coming back from the
-// screen, a channel that asks the core to resend its screen (unused:
-// screenproc re-sends the latest screen itself when tgscreen comes back),
-// and the screen supervisor's run function (nil with --ui none).
-func newDisplay(o *options, link *mqttlink.Link, log zerolog.Logger) (screenFanout, <-chan screen.FromDisplay, <-chan struct{}, func(context.Context) error) {
+// screen, the seqs of screens tgscreen has drawn (for the audit), and the
+// screen supervisor's run function (nil with --ui none). screenproc itself
+// re-sends the current screen when tgscreen comes back.
+func newDisplay(o *options, link *mqttlink.Link, log zerolog.Logger) (screenFanout, <-chan screen.FromDisplay, <-chan uint64, func(context.Context) error) {
 	logged := logDisplay{log: log.With().Str("component", "display").Logger()}
 	if o.ui == "none" {
 		link.SetUI("off")
@@ -37,8 +37,15 @@ func newDisplay(o *options, link *mqttlink.Link, log zerolog.Logger) (screenFano
 		args = append(args, "--font", o.font)
 	}
 	link.SetUI(screenproc.StateDown)
-	proc := screenproc.New(screenproc.Config{Binary: bin, Args: args, OnState: link.SetUI}, log)
-	return screenFanout{logged, proc}, proc.Inputs(), nil, proc.Run
+	shown := make(chan uint64, 16)
+	onShown := func(seq uint64) {
+		select {
+		case shown <- seq:
+		default: // the audit loses a timestamp, never the screen
+		}
+	}
+	proc := screenproc.New(screenproc.Config{Binary: bin, Args: args, OnState: link.SetUI, OnShown: onShown}, log)
+	return screenFanout{logged, proc}, proc.Inputs(), shown, proc.Run
 }
 
 // screenFanout shows every decision on each display: the log and, with a

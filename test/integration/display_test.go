@@ -56,6 +56,18 @@ func TestDisplayDiesAlertsFlow(t *testing.T) {
 	if !r.agent.running() {
 		t.Fatalf("tgagent died with its display:\n%s", r.agent.log())
 	}
+	// The audit of the first session proves what the customer saw: the
+	// screens drawn while tgscreen was up carry the time they were drawn.
+	msgs := r.sub.await(5*time.Second, "session record", func(m []message) bool { return len(onTopic(m, "session")) > 0 })
+	drawn := 0
+	for _, sc := range decode(t, onTopic(msgs, "session")[0])["screens"].([]any) {
+		if _, ok := sc.(map[string]any)["drawn"]; ok {
+			drawn++
+		}
+	}
+	if drawn == 0 {
+		t.Errorf("no screen of the first session has a drawn time:\n%s", onTopic(msgs, "session")[0].Payload)
+	}
 
 	startXvfb(t, display)
 	r.sub.await(30*time.Second, "status ui=up when the display returned", lastStatus("ui", "up"))
