@@ -49,7 +49,7 @@ func tokenize(s string) []token {
 			if len(toks) > 0 || pendingOpen != "" {
 				glue = " "
 			}
-		case strings.ContainsRune(noStart, r) && word.Len() == 0 && glue == "" && len(toks) > 0:
+		case strings.ContainsRune(noStart, r) && word.Len() == 0 && glue == "" && pendingOpen == "" && len(toks) > 0:
 			toks[len(toks)-1].text += string(r)
 		case strings.ContainsRune(noEnd, r) && word.Len() == 0:
 			pendingOpen += string(r)
