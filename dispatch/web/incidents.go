@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/store"
 )
@@ -76,7 +77,7 @@ func (s *Server) guardPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.fail(w, err)
 		return
 	}
-	s.render(w, http.StatusOK, "guard.html", map[string]any{"V": v, "Cards": cards})
+	s.render(w, r, http.StatusOK, "guard.html", map[string]any{"Title": "page.incidents", "V": v, "Cards": cards})
 }
 
 // listFragment is the list alone, fetched by the script on each event.
@@ -87,7 +88,7 @@ func (s *Server) listFragment(w http.ResponseWriter, r *http.Request, v *viewer)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, http.StatusOK, "list.html", map[string]any{"V": v, "Cards": cards})
+	s.render(w, r, http.StatusOK, "list.html", map[string]any{"V": v, "Cards": cards})
 }
 
 // visible loads an incident the viewer may see, or answers 404.
@@ -115,7 +116,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, v *viewer)
 		s.fail(w, err)
 		return
 	}
-	s.render(w, http.StatusOK, "incident.html", map[string]any{"V": v, "C": s.cardOf(i), "Steps": steps})
+	s.render(w, r, http.StatusOK, "incident.html", map[string]any{"Title": "page.incident", "V": v, "C": s.cardOf(i), "Steps": steps})
 }
 
 // step applies claim, arrive or resolve.
@@ -139,10 +140,10 @@ func (s *Server) step(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	switch {
 	case errors.Is(err, incident.ErrTransition), errors.Is(err, store.ErrConflict):
-		http.Error(w, "this incident has moved on: reload", http.StatusConflict)
+		http.Error(w, msg(s.langOf(nil, r), "err.moved"), http.StatusConflict)
 		return
 	case errors.Is(err, incident.ErrOutcome):
-		http.Error(w, incident.ErrOutcome.Error(), http.StatusBadRequest)
+		http.Error(w, msg(s.langOf(nil, r), "err.outcome"), http.StatusBadRequest)
 		return
 	case err != nil:
 		// the step is recorded; only the message to the terminal is late
@@ -178,8 +179,10 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	http.Error(w, "internal error", http.StatusInternalServerError)
 }
 
-// funcs are the templates' helpers.
-func (s *Server) funcs() template.FuncMap {
+// funcs are the templates' helpers in one language: t (a message), tl (a
+// store code), age, reason (an alert reason as it came, except the
+// console's own health texts), and formatting.
+func (s *Server) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"stamp": func(t time.Time) string {
 			if t.IsZero() {
@@ -189,19 +192,15 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"unixms": func(t time.Time) int64 { return t.UnixMilli() },
 		"money":  money,
-		"label": func(s string) string {
-			if l, ok := labels[s]; ok {
-				return l
+		"t":      func(key string, args ...any) string { return msg(lang, key, args...) },
+		"tl":     func(ns, c string) string { return code(lang, ns, c) },
+		"age":    func(sec int64) string { return age(lang, sec) },
+		"script": func() string { return scriptMessages(lang) },
+		"reason": func(r envelope.Reason) string {
+			if m, ok := messages[lang]["reason."+r.Rule]; ok {
+				return m
 			}
-			return s
+			return r.Text
 		},
 	}
-}
-
-// labels are plain words for codes.
-var labels = map[string]string{
-	"fraud_stopped": "Fraud stopped", "customer_proceeded": "Customer went ahead", "false_alarm": "False alarm",
-	"other": "Other", "risk": "Risk", "panic": "Panic button", "tamper": "Tamper", "offline": "Terminal offline",
-	"link_down": "Link down", "ui_down": "Screen down", "follow_up": "Follow the victim", "new": "New",
-	"claimed": "Claimed", "arrived": "On site", "resolved": "Resolved",
 }

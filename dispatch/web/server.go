@@ -5,6 +5,11 @@
 // embedded templates; a small vanilla script swaps the list in when an
 // event arrives and plays a sound for a new high alert.
 //
+// The console is Chinese first: every word comes from the message table
+// (messages.go) in the request's language — ?lang, else the tg_lang cookie,
+// else Accept-Language, else zh — so guards in Chinese branches read
+// Chinese and an English reader can switch on any page.
+//
 // # Trust model
 //
 // Every page and API needs a session (cookie HttpOnly, SameSite=Strict,
@@ -17,6 +22,7 @@ package web
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -67,7 +73,7 @@ type Options struct {
 // Server is the console's HTTP handler.
 type Server struct {
 	o    Options
-	tpl  *template.Template
+	tpl  map[string]*template.Template // by language
 	mux  *http.ServeMux
 	log  zerolog.Logger
 	pool *dummyHash
@@ -85,12 +91,15 @@ func New(o Options) (*Server, error) {
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{o: o, mux: http.NewServeMux(), log: o.Log.With().Str("component", "web").Logger(), pool: newDummyHash()}
-	tpl, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
+	s := &Server{o: o, mux: http.NewServeMux(), log: o.Log.With().Str("component", "web").Logger(), pool: newDummyHash(),
+		tpl: map[string]*template.Template{}}
+	for lang := range messages {
+		tpl, err := template.New("").Funcs(s.funcs(lang)).ParseFS(templateFS, "templates/*.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse templates: %w", err)
+		}
+		s.tpl[lang] = tpl
 	}
-	s.tpl = tpl
 	s.routes()
 	return s, nil
 }
@@ -123,11 +132,15 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 }
 
-// render writes a template as the page, logging a failure once.
-func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
+// render writes a template as the page in the request's language, with
+// the language switch, logging a failure once.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+	lang := s.langOf(w, r)
+	data["Lang"], data["HTMLLang"], data["Switch"] = lang, htmlLang(lang), switchLinks(r, lang)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", htmlLang(lang))
 	w.WriteHeader(status)
-	if err := s.tpl.ExecuteTemplate(w, name, data); err != nil {
+	if err := s.tpl[lang].ExecuteTemplate(w, name, data); err != nil {
 		s.log.Error().Err(err).Str("template", name).Msg("render failed")
 	}
 }

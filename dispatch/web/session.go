@@ -81,31 +81,32 @@ func (s *Server) viewer(r *http.Request) (*viewer, error) {
 
 // loginPage shows the form with a fresh pre-login CSRF token.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.loginForm(w, http.StatusOK, "")
+	s.loginForm(w, r, http.StatusOK, "")
 }
 
-func (s *Server) loginForm(w http.ResponseWriter, status int, msg string) {
+// loginForm renders the form with the message of errKey ("" for none).
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, status int, errKey string) {
 	token, err := auth.NewToken()
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	s.setCookie(w, loginCookie, token, 600)
-	s.render(w, status, "login.html", map[string]any{"CSRF": token, "Error": msg})
+	s.render(w, r, status, "login.html", map[string]any{"Title": "page.login", "CSRF": token, "Error": errKey})
 }
 
 // login checks the form's CSRF token and the password, then opens a session.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCookie)
 	if err != nil || !auth.Equal(r.PostFormValue("csrf"), c.Value) {
-		s.loginForm(w, http.StatusForbidden, "The form expired or did not come from this page: please log in again")
+		s.loginForm(w, r, http.StatusForbidden, "login.expired")
 		return
 	}
 	name, pw := r.PostFormValue("name"), r.PostFormValue("password")
 	key, now := limitKey(r, name), s.o.Clock.Now()
 	if s.lim.blocked(key, now) {
 		s.log.Warn().Str("user", name).Msg("login throttled")
-		s.loginForm(w, http.StatusTooManyRequests, "Too many wrong passwords: wait 15 minutes")
+		s.loginForm(w, r, http.StatusTooManyRequests, "login.throttled")
 		return
 	}
 	u, err := s.o.Store.User(r.Context(), name)
@@ -117,7 +118,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if err != nil || !ok {
 		s.lim.fail(key, now)
 		s.log.Warn().Str("user", name).Msg("login failed")
-		s.loginForm(w, http.StatusUnauthorized, "Wrong name or password")
+		s.loginForm(w, r, http.StatusUnauthorized, "login.wrong")
 		return
 	}
 	token, err1 := auth.NewToken()

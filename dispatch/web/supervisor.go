@@ -35,7 +35,7 @@ func (s *Server) period(r *http.Request) (from, to time.Time, err error) {
 // supervisorPage shows terminals and the days of the period.
 func (s *Server) supervisorPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	if !v.CanSupervise() {
-		http.Error(w, "supervisors only", http.StatusForbidden)
+		http.Error(w, msg(s.langOf(nil, r), "err.supervisors"), http.StatusForbidden)
 		return
 	}
 	from, to, err := s.period(r)
@@ -61,14 +61,14 @@ func (s *Server) supervisorPage(w http.ResponseWriter, r *http.Request, v *viewe
 	for n, t := range terms {
 		rows[n] = termRow{t.Site, t.Terminal, s.o.Sites[t.Site].Terminals[t.Terminal], t.State, t.Link, t.UI, t.Agent, t.Config, t.Seen}
 	}
-	s.render(w, http.StatusOK, "supervisor.html", map[string]any{"V": v, "Terminals": rows,
+	s.render(w, r, http.StatusOK, "supervisor.html", map[string]any{"Title": "page.supervisor", "V": v, "Terminals": rows,
 		"Days": report.Daily(list, s.o.Location), "From": from.Format(time.DateOnly), "To": to.AddDate(0, 0, -1).Format(time.DateOnly)})
 }
 
 // export writes the period's incidents and steps as CSV or JSON.
 func (s *Server) export(w http.ResponseWriter, r *http.Request, v *viewer) {
 	if !v.CanSupervise() {
-		http.Error(w, "supervisors only", http.StatusForbidden)
+		http.Error(w, msg(s.langOf(nil, r), "err.supervisors"), http.StatusForbidden)
 		return
 	}
 	from, to, err := s.period(r)

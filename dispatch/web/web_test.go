@@ -176,7 +176,7 @@ func TestLoginRefusals(t *testing.T) {
 	}
 	token = string(csrfField.FindSubmatch([]byte(page))[1]) // the form comes back with a fresh token
 	got, page = status(t, c, "POST", r.srv.URL+"/login", url.Values{"csrf": {token}, "name": {"ga"}, "password": {"nope"}}, nil)
-	if got != 401 || !strings.Contains(page, "Wrong name or password") {
+	if got != 401 || !strings.Contains(page, "用户名或密码错误") { // Chinese first
 		t.Errorf("wrong password: %d, want 401", got)
 	}
 	token = string(csrfField.FindSubmatch([]byte(page))[1]) // the form comes back with a fresh token
@@ -275,7 +275,7 @@ func TestResolveAndSupervisor(t *testing.T) {
 		}
 	}
 	s, _ := r.login(t, "sup")
-	if got, page := status(t, s, "GET", r.srv.URL+"/supervisor", nil, nil); got != 200 || !strings.Contains(page, "Fraud stopped: 1") {
+	if got, page := status(t, s, "GET", r.srv.URL+"/supervisor", nil, nil); got != 200 || !strings.Contains(page, `data-outcome="fraud_stopped" data-count="1">已阻止诈骗: 1<`) {
 		t.Fatalf("supervisor: %d %s", got, page)
 	}
 	_, csv := status(t, s, "GET", r.srv.URL+"/export?format=csv", nil, nil)

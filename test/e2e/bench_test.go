@@ -70,7 +70,7 @@ func BenchmarkConsole(b *testing.B) {
 		seen := waitSeen(b, ctx, id)
 		shown = append(shown, seen-sent)
 		click, err := value(ctx, 5*time.Second, chromedp.Evaluate[float64](fmt.Sprintf(
-			`(() => { const t = Date.now(); document.querySelector('article[data-alert=%q] button.claim').click(); return t; })()`, id)))
+			`(() => { const t = Date.now(); document.querySelector('article[data-alert=%q] button[data-action="claim"]').click(); return t; })()`, id)))
 		if err != nil {
 			b.Fatal(err)
 		}

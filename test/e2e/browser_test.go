@@ -15,7 +15,9 @@ import (
 // chromium is where Debian installs the browser.
 const chromium = "/usr/bin/chromium"
 
-// browser starts a headless Chromium with a fresh profile; missing
+// browser starts a headless Chromium with a fresh profile, set up like a
+// guard's phone in a Chinese branch (Accept-Language zh-CN; Debian's
+// Chromium otherwise sends en-US, which the console would honour); missing
 // Chromium fails the test (CI installs it through scripts/deps.sh).
 func browser(t testing.TB) context.Context {
 	t.Helper()
@@ -27,6 +29,7 @@ func browser(t testing.TB) context.Context {
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.WindowSize(420, 900),
+		chromedp.Flag("lang", "zh-CN"), chromedp.Flag("accept-lang", "zh-CN,zh"),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)

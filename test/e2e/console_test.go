@@ -38,10 +38,19 @@ func TestGuardClaimsLiveAlert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"HIGH", "Customer is on the phone", "lobby, left ATM", "CNY 50,000.00"} {
-		if !strings.Contains(strings.ToUpper(text), strings.ToUpper(want)) {
+	// Chinese first: the console's words are Chinese, the reason stays as the agent wrote it
+	for _, want := range []string{"高", "风险", "新事件", "Customer is on the phone", "lobby, left ATM", "CNY 50,000.00", "交易已暂停"} {
+		if !strings.Contains(text, want) {
 			t.Errorf("card lacks %q: %s", want, text)
 		}
+	}
+	claim, err := value(ctx, 5*time.Second, chromedp.Text(chromedp.CSS(card+` button[data-action="claim"]`)))
+	if err != nil || claim != "认领" {
+		t.Errorf("claim button reads %q (%v), want 认领 by default", claim, err)
+	}
+	lang, err := value(ctx, 5*time.Second, chromedp.Evaluate[string](`document.documentElement.lang + " " + document.getElementById("live").textContent`))
+	if err != nil || lang != "zh-CN 实时" {
+		t.Errorf("page lang and live label %q (%v), want zh-CN 实时", lang, err)
 	}
 	others, err := value(ctx, 5*time.Second, chromedp.Evaluate[int](`document.querySelectorAll('article[data-alert="A-other"]').length`))
 	if err != nil || others != 0 {
@@ -52,7 +61,7 @@ func TestGuardClaimsLiveAlert(t *testing.T) {
 		t.Errorf("beeps %q, want 2: no sound for a new high alert", beeps)
 	}
 	screenshot(t, ctx, "guard-new-alert")
-	if err := run(ctx, 10*time.Second, chromedp.Click(chromedp.CSS(card+" button.claim"))); err != nil {
+	if err := run(ctx, 10*time.Second, chromedp.Click(chromedp.CSS(card+` button[data-action="claim"]`))); err != nil {
 		t.Fatalf("click claim: %v", err)
 	}
 	select {
@@ -63,7 +72,7 @@ func TestGuardClaimsLiveAlert(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the agent received no dispatch message")
 	}
-	if err := run(ctx, 10*time.Second, chromedp.WaitVisible(chromedp.CSS(card+".claimed button.arrive"))); err != nil {
+	if err := run(ctx, 10*time.Second, chromedp.WaitVisible(chromedp.CSS(card+`[data-state="claimed"] button[data-action="arrive"]`))); err != nil {
 		t.Fatalf("card did not turn claimed: %v", err)
 	}
 	screenshot(t, ctx, "guard-claimed")
@@ -83,11 +92,11 @@ func TestSupervisorReadsTheDay(t *testing.T) {
 	agent.Publish("tg/v1/S1/T1/alert", 1, false, alertJSON("m-day", "A-day", "S1", "T1", "high")).WaitTimeout(5 * time.Second)
 	card := `article[data-alert="A-day"]`
 	err := run(guard, 20*time.Second,
-		chromedp.WaitVisible(chromedp.CSS(card+" button.claim")),
-		chromedp.Click(chromedp.CSS(card+" button.claim")),
-		chromedp.WaitVisible(chromedp.CSS(card+" button.arrive")),
-		chromedp.Click(chromedp.CSS(card+" button.arrive")),
-		chromedp.WaitVisible(chromedp.CSS(card+".arrived")),
+		chromedp.WaitVisible(chromedp.CSS(card+` button[data-action="claim"]`)),
+		chromedp.Click(chromedp.CSS(card+` button[data-action="claim"]`)),
+		chromedp.WaitVisible(chromedp.CSS(card+` button[data-action="arrive"]`)),
+		chromedp.Click(chromedp.CSS(card+` button[data-action="arrive"]`)),
+		chromedp.WaitVisible(chromedp.CSS(card+`[data-state="arrived"]`)),
 		chromedp.SetValue(chromedp.CSS(card+" select[name=outcome]"), "fraud_stopped"),
 		chromedp.SendKeys(chromedp.CSS(card+" input[name=note]"), "customer called the bank"),
 		chromedp.Submit(chromedp.CSS(card+" form.resolve")),
@@ -105,10 +114,23 @@ func TestSupervisorReadsTheDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"lobby, left ATM", "online", "0.1.0", "Fraud stopped: 1", "CNY 50,000.00"} {
+	for _, want := range []string{"lobby, left ATM", "在线", "0.1.0", "已阻止诈骗: 1", "CNY 50,000.00"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("supervisor view lacks %q:\n%s", want, page)
 		}
 	}
+	if err := run(sup, 5*time.Second, chromedp.WaitVisible(chromedp.CSS(`#terminals td[data-state="online"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#days [data-outcome="fraud_stopped"][data-count="1"]`))); err != nil {
+		t.Errorf("supervisor view lacks the online terminal or the outcome: %v", err)
+	}
 	screenshot(t, sup, "supervisor")
+	// the switch turns the page, and the next ones, English
+	if err := run(sup, 10*time.Second, chromedp.Click(chromedp.CSS(`#langs a[data-lang="en"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #days`))); err != nil {
+		t.Fatalf("switch to English: %v", err)
+	}
+	page, err = value(sup, 5*time.Second, chromedp.Text(chromedp.CSS("main")))
+	if err != nil || !strings.Contains(page, "Fraud stopped: 1") || !strings.Contains(page, "Last heard") {
+		t.Errorf("supervisor view after switching to English:\n%s", page)
+	}
 }

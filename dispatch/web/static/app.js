@@ -1,8 +1,16 @@
 // Guard console: live list over Server-Sent Events, buttons without
 // reload, a sound for each new high alert. No framework, no build step.
+// Its words come from the server (body data-messages, in the page's
+// language), so this file holds none.
 (function () {
   "use strict";
   var csrf = document.body.dataset.csrf;
+  var messages = JSON.parse(document.body.dataset.messages || "{}");
+  // t returns message key with its one %d or %s replaced by arg.
+  function t(key, arg) {
+    var m = messages[key] || key;
+    return arg === undefined ? m : m.replace(/%[ds]/, String(arg));
+  }
   var list = document.getElementById("list");
   var live = document.getElementById("live");
   var beeped = {};
@@ -14,7 +22,7 @@
     list.querySelectorAll("[data-created]").forEach(function (el) {
       var s = Math.max(0, Math.round((now - Number(el.dataset.created)) / 1000));
       var age = el.querySelector("[data-age]");
-      if (age) age.textContent = s < 120 ? s + "s" : Math.round(s / 60) + " min";
+      if (age) age.textContent = s < 120 ? t("age.s", s) : t("age.min", Math.round(s / 60));
     });
   }
 
@@ -47,7 +55,7 @@
   document.getElementById("sound").addEventListener("click", function (e) {
     audio = audio || new (window.AudioContext || window.webkitAudioContext)();
     audio.resume();
-    e.target.textContent = "Sound is on";
+    e.target.textContent = t("guard.sound_on");
     beep();
   });
 
@@ -62,8 +70,8 @@
   });
 
   var es = new EventSource("/events");
-  es.onopen = function () { live.textContent = "live"; live.className = "live on"; refresh(); };
-  es.onerror = function () { live.textContent = "reconnecting…"; live.className = "live"; };
+  es.onopen = function () { live.textContent = t("guard.live"); live.className = "live on"; refresh(); };
+  es.onerror = function () { live.textContent = t("guard.reconnecting"); live.className = "live"; };
   es.onmessage = function (m) {
     var ev = JSON.parse(m.data);
     if (ev.kind === "incident" && (ev.action === "raised" || ev.action === "escalated") && ev.level === "high" &&
