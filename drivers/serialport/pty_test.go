@@ -30,6 +30,8 @@ type peer struct {
 	slave  *os.File // held open so the master never sees EIO before the Port opens
 	got    chan frame.Frame
 	done   chan struct{}
+	mu     sync.Mutex
+	links  []string // symlinks made to the slave, removed on close
 }
 
 // newPeer opens a pty pair whose slave the Port will open.
@@ -80,7 +82,19 @@ func (p *peer) read() {
 }
 
 // close unplugs the device: the master goes, the Port's reads fail.
+// close unplugs the device: as udev does, its by-id link goes first, so
+// the Port cannot reopen a stale path whose pts number another process
+// (a test binary running alongside) may already have been given.
 func (p *peer) close() {
+	p.mu.Lock()
+	links := p.links
+	p.links = nil
+	p.mu.Unlock()
+	for _, l := range links {
+		if target, err := os.Readlink(l); err == nil && target == p.slave.Name() {
+			os.Remove(l)
+		}
+	}
 	p.master.Close()
 	p.slave.Close()
 	<-p.done
@@ -117,6 +131,9 @@ func (p *peer) link(t testing.TB, path string) {
 	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
+	p.mu.Lock()
+	p.links = append(p.links, path)
+	p.mu.Unlock()
 }
 
 // syncBuffer collects log lines from Run's goroutines.
