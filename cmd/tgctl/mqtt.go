@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +9,8 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/transferguard/transferguard/drivers/mqttlink"
 
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/dsse"
@@ -58,7 +58,7 @@ func (b *brokerFlags) options() (*mqtt.ClientOptions, error) {
 		o.SetPassword(pw)
 	}
 	if b.ca != "" || b.cert != "" || strings.HasPrefix(b.url, "ssl://") || strings.HasPrefix(b.url, "tls://") {
-		tc, err := b.tlsConfig()
+		tc, err := mqttlink.TLSConfig(b.ca, b.cert, b.key)
 		if err != nil {
 			return nil, err
 		}
@@ -99,29 +99,6 @@ func (b *brokerFlags) publish(c mqtt.Client, topic string, retained bool, payloa
 		return fmt.Errorf("publish %s: %w", topic, err)
 	}
 	return nil
-}
-
-func (b *brokerFlags) tlsConfig() (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12}
-	if b.ca != "" {
-		pem, err := os.ReadFile(b.ca)
-		if err != nil {
-			return nil, fmt.Errorf("read --ca: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--ca %s: no PEM certificate", b.ca)
-		}
-		tc.RootCAs = pool
-	}
-	if b.cert != "" {
-		cert, err := tls.LoadX509KeyPair(b.cert, b.key)
-		if err != nil {
-			return nil, fmt.Errorf("load --cert/--key: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	return tc, nil
 }
 
 // runPush publishes an envelope retained with QoS 1. The topic comes from

@@ -124,23 +124,31 @@ func (c Config) tlsConfig() (*tls.Config, error) {
 	if !c.secure() && c.CAFile == "" && c.CertFile == "" && c.KeyFile == "" {
 		return nil, nil
 	}
+	return TLSConfig(c.CAFile, c.CertFile, c.KeyFile)
+}
+
+// TLSConfig is the TLS setup every transferguard MQTT client uses (agent,
+// tgctl): TLS 1.2 or later, the broker verified against caFile (PEM) when
+// given, else the system roots, and a client certificate for mutual TLS
+// when certFile and keyFile are given (both or neither).
+func TLSConfig(caFile, certFile, keyFile string) (*tls.Config, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
-	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
 		if err != nil {
 			return nil, fmt.Errorf("mqttlink: ca file: %w", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("mqttlink: ca file %q: no PEM certificate", c.CAFile)
+			return nil, fmt.Errorf("mqttlink: ca file %q: no PEM certificate", caFile)
 		}
 		tc.RootCAs = pool
 	}
-	if (c.CertFile == "") != (c.KeyFile == "") {
+	if (certFile == "") != (keyFile == "") {
 		return nil, fmt.Errorf("mqttlink: client certificate needs both cert and key files")
 	}
-	if c.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
 			return nil, fmt.Errorf("mqttlink: client certificate: %w", err)
 		}
