@@ -50,3 +50,20 @@ const (
 	DispatchArrived  = "arrived"
 	DispatchResolved = "resolved"
 )
+
+// ValidID reports whether s may be a site or terminal id (CONTRACT §1):
+// [A-Za-z0-9_-]{1,64}. Ids become topic levels, so anything else (a "/",
+// a wildcard) would change which topics a client uses.
+func ValidID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -11,7 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/config"
-	"github.com/transferguard/transferguard/drivers/mqttlink"
+	"github.com/transferguard/transferguard/agent/envelope"
 )
 
 var errHelp = errors.New("help requested")
@@ -138,9 +138,9 @@ func (o *options) validate() error {
 		return errors.New("--serial is required (or serial.path in --config)")
 	case o.broker.URL == "":
 		return errors.New("--broker is required (tcp://host:port, ssl://host:port or embedded)")
-	case !mqttlink.ValidID(o.site):
+	case !envelope.ValidID(o.site):
 		return fmt.Errorf("--site %q must be 1-64 of A-Z a-z 0-9 _ -", o.site)
-	case !mqttlink.ValidID(o.terminal):
+	case !envelope.ValidID(o.terminal):
 		return fmt.Errorf("--terminal %q must be 1-64 of A-Z a-z 0-9 _ -", o.terminal)
 	}
 	switch o.ui {

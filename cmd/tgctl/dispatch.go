@@ -4,13 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 
 	"github.com/transferguard/transferguard/agent/envelope"
 )
-
-// validID is a site or terminal id (CONTRACT §1).
-var validID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // runDispatch publishes a guard console's dispatch message to a terminal
 // (QoS 1, not retained), as the web console will.
@@ -54,7 +50,7 @@ func runDispatch(args []string, stdout, stderr io.Writer) error {
 // dispatchMessage checks the flags and builds the message.
 func dispatchMessage(site, terminal, alertID, state, guard string, eta int) (envelope.Dispatch, error) {
 	switch {
-	case !validID.MatchString(site) || !validID.MatchString(terminal):
+	case !envelope.ValidID(site) || !envelope.ValidID(terminal):
 		return envelope.Dispatch{}, usagef("--site and --terminal are required: [A-Za-z0-9_-]{1,64}")
 	case alertID == "" || len(alertID) > 128:
 		return envelope.Dispatch{}, usagef("--alert is required (the alert_id, at most 128 bytes)")

@@ -43,7 +43,7 @@ func runWatch(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 0 || *count < 0 {
 		return usagef("no arguments expected; --count >= 0")
 	}
-	if *site != "" && !validID.MatchString(*site) {
+	if *site != "" && !envelope.ValidID(*site) {
 		return usagef("--site %q: want [A-Za-z0-9_-]{1,64}", *site)
 	}
 	o, err := bf.options()

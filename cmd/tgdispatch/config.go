@@ -9,9 +9,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/dispatch/auth"
 	"github.com/transferguard/transferguard/dispatch/incident"
-	"github.com/transferguard/transferguard/dispatch/ingest"
 	"github.com/transferguard/transferguard/dispatch/web"
 )
 
@@ -73,11 +73,11 @@ func (c fileConfig) validate() error {
 		errs = append(errs, fmt.Errorf("timezone: %w", err))
 	}
 	for id, s := range c.Sites {
-		if !ingest.ValidID(id) {
+		if !envelope.ValidID(id) {
 			errs = append(errs, fmt.Errorf("sites.%s: id must match [A-Za-z0-9_-]{1,64}", id))
 		}
 		for t := range s.Terminals {
-			if !ingest.ValidID(t) {
+			if !envelope.ValidID(t) {
 				errs = append(errs, fmt.Errorf("sites.%s.terminals.%s: id must match [A-Za-z0-9_-]{1,64}", id, t))
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/dispatch/feed"
 	"github.com/transferguard/transferguard/dispatch/ingest"
 	"github.com/transferguard/transferguard/dispatch/service"
@@ -49,7 +50,7 @@ func parseServe(args []string) (serveFlags, error) {
 	if fs.NArg() > 0 {
 		return f, usageError{errors.New("unexpected argument " + fs.Arg(0))}
 	}
-	if !ingest.ValidID(f.group) {
+	if !envelope.ValidID(f.group) {
 		return f, usageError{errors.New("--group must match [A-Za-z0-9_-]{1,64}")}
 	}
 	if f.clientID == "" {

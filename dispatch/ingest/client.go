@@ -55,7 +55,7 @@ const queue = 4096
 
 // New prepares a client; Run connects and works.
 func New(cfg Config, log zerolog.Logger) (*Client, error) {
-	if cfg.Broker == "" || !ValidID(cfg.Group) {
+	if cfg.Broker == "" || !envelope.ValidID(cfg.Group) {
 		return nil, fmt.Errorf("ingest: broker is required and group must match [A-Za-z0-9_-]{1,64}")
 	}
 	if cfg.ClientID == "" {
@@ -197,7 +197,7 @@ var ErrTimeout = errors.New("ingest: broker did not acknowledge in time")
 // Dispatch publishes a dispatch message to the terminal (QoS 1, not
 // retained) and waits for the broker's acknowledgement.
 func (cl *Client) Dispatch(ctx context.Context, site, terminal string, d envelope.Dispatch) error {
-	if !ValidID(site) || !ValidID(terminal) {
+	if !envelope.ValidID(site) || !envelope.ValidID(terminal) {
 		return fmt.Errorf("ingest: dispatch to invalid terminal %q/%q", site, terminal)
 	}
 	b, err := json.Marshal(d)

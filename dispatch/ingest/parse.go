@@ -12,7 +12,6 @@ package ingest
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/transferguard/transferguard/agent/envelope"
@@ -21,13 +20,6 @@ import (
 
 // maxPayload bounds what is decoded; bigger messages are dropped.
 const maxPayload = 64 << 10
-
-// idPattern is the CONTRACT's site and terminal id syntax.
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-// ValidID tells whether s may be a site or terminal id (and so never
-// carries MQTT wildcards or separators).
-func ValidID(s string) bool { return idPattern.MatchString(s) }
 
 // Message is a decoded inbound message; exactly one of the pointers is set.
 type Message struct {
@@ -43,7 +35,7 @@ type Message struct {
 // payload naming another site or terminal is refused.
 func Parse(topic string, payload []byte) (Message, error) {
 	parts := strings.SplitN(topic, "/", 5)
-	if len(parts) != 5 || parts[0] != "tg" || parts[1] != "v1" || !ValidID(parts[2]) || !ValidID(parts[3]) {
+	if len(parts) != 5 || parts[0] != "tg" || parts[1] != "v1" || !envelope.ValidID(parts[2]) || !envelope.ValidID(parts[3]) {
 		return Message{}, fmt.Errorf("ingest: topic %q is not tg/v1/<site>/<terminal>/…", topic)
 	}
 	if len(payload) > maxPayload {

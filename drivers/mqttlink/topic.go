@@ -15,23 +15,6 @@ const (
 	TopicWatchlist   = Root + "/watchlist/set"
 )
 
-// ValidID reports whether s may be a site or terminal id:
-// [A-Za-z0-9_-]{1,64}. Ids become topic levels, so anything else (a "/",
-// a wildcard) would change which topics the agent uses.
-func ValidID(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // Topics names every topic one terminal uses. Build it with NewTopics.
 type Topics struct {
 	Prefix         string // tg/v1/<site>/<terminal>
@@ -49,10 +32,10 @@ type Topics struct {
 // NewTopics builds the topic names for site and terminal, which must pass
 // ValidID.
 func NewTopics(site, terminal string) (Topics, error) {
-	if !ValidID(site) {
+	if !envelope.ValidID(site) {
 		return Topics{}, fmt.Errorf("mqttlink: site %q: want [A-Za-z0-9_-]{1,64}", site)
 	}
-	if !ValidID(terminal) {
+	if !envelope.ValidID(terminal) {
 		return Topics{}, fmt.Errorf("mqttlink: terminal %q: want [A-Za-z0-9_-]{1,64}", terminal)
 	}
 	p := Root + "/" + site + "/" + terminal

@@ -22,7 +22,7 @@ func TestValidID(t *testing.T) {
 		{"", false}, {strings.Repeat("a", 65), false}, {"a/b", false},
 		{"+", false}, {"#", false}, {"a b", false}, {"站点", false},
 	} {
-		if got := ValidID(tc.id); got != tc.want {
+		if got := envelope.ValidID(tc.id); got != tc.want {
 			t.Errorf("ValidID(%q): got %v, want %v", tc.id, got, tc.want)
 		}
 	}
