@@ -12,6 +12,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/scenario"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Test numbers used by the shortcuts: they look real (the agent masks
@@ -54,7 +55,7 @@ func Expand(line string) ([]scenario.Step, error) {
 	if len(w) == 0 {
 		return nil, nil
 	}
-	send := func(typ string, kv ...string) scenario.Step {
+	send := func(typ wire.FrameType, kv ...string) scenario.Step {
 		return scenario.Step{Kind: scenario.Send, Frame: frame.New(typ, kv...)}
 	}
 	arg := func(i int) string {
@@ -102,7 +103,7 @@ func Expand(line string) ([]scenario.Step, error) {
 	case "enter":
 		return []scenario.Step{send("KEY", "key", "ENTER")}, nil
 	case "confirm", "cancel", "end", "panic":
-		return []scenario.Step{send(strings.ToUpper(w[0]))}, nil
+		return []scenario.Step{send(wire.FrameType(strings.ToUpper(w[0])))}, nil
 	case "done":
 		result := "OK"
 		if strings.EqualFold(arg(1), "fail") {

@@ -54,7 +54,7 @@ func render(st scenario.Step) string {
 	if st.Kind == scenario.Wait || st.Kind == scenario.Silence {
 		return st.Kind + " " + st.Delay.String()
 	}
-	out := st.Frame.Type
+	out := string(st.Frame.Type)
 	for _, kv := range st.Frame.Fields {
 		v := kv.Value
 		if strings.Contains(v, " ") {

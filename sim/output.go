@@ -46,7 +46,7 @@ func (o *printer) sent(f frame.Frame) {
 		return
 	}
 	seq := int(f.Seq)
-	o.emit(line{Dir: "out", Seq: &seq, Type: f.Type, Fields: fieldMap(f)},
+	o.emit(line{Dir: "out", Seq: &seq, Type: string(f.Type), Fields: fieldMap(f)},
 		fmt.Sprintf("→ %s #%d%s", f.Type, f.Seq, fieldText(f)))
 }
 
@@ -63,11 +63,11 @@ func (o *printer) received(r Received, latency time.Duration, hb bool) {
 		return
 	}
 	if r.Err != nil {
-		o.emit(line{Dir: "in", Error: r.Err.Reason}, "← undecodable frame: "+r.Err.Reason)
+		o.emit(line{Dir: "in", Error: string(r.Err.Reason)}, "← undecodable frame: "+string(r.Err.Reason))
 		return
 	}
-	l := line{Dir: "in", Type: r.Frame.Type, Fields: fieldMap(r.Frame)}
-	text := "← " + r.Frame.Type + fieldText(r.Frame)
+	l := line{Dir: "in", Type: string(r.Frame.Type), Fields: fieldMap(r.Frame)}
+	text := "← " + string(r.Frame.Type) + fieldText(r.Frame)
 	if latency > 0 {
 		ms := float64(latency.Microseconds()) / 1000
 		l.LatencyMS = &ms
@@ -142,7 +142,7 @@ func fieldText(f frame.Frame) string {
 }
 
 // describe renders a frame the way a scenario line writes it.
-func describe(f frame.Frame) string { return f.Type + fieldText(f) }
+func describe(f frame.Frame) string { return string(f.Type) + fieldText(f) }
 
 var longDigits = regexp.MustCompile(`[0-9]{13,19}`)
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/scenario"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // fakeAgent is the agent's end of the pty: it decodes what the player
@@ -102,7 +103,7 @@ func (a *fakeAgent) handle(r frame.Result) {
 		if r.Err.Seq >= 0 {
 			ref = strconv.Itoa(r.Err.Seq)
 		}
-		a.send(frame.New("NAK", "ref", ref, "reason", r.Err.Reason))
+		a.send(frame.New(wire.Nak, "ref", ref, "reason", string(r.Err.Reason)))
 		return
 	}
 	ref := strconv.Itoa(int(r.Frame.Seq))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/scenario"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Script is one parsed scenario file.
@@ -99,6 +100,6 @@ func (s Stats) Percentile(q float64) time.Duration {
 }
 
 // SendFrame is Send for a frame built from a type and key, value pairs.
-func (p *Player) SendFrame(ctx context.Context, typ string, kv ...string) (frame.Frame, error) {
+func (p *Player) SendFrame(ctx context.Context, typ wire.FrameType, kv ...string) (frame.Frame, error) {
 	return p.Send(ctx, frame.New(typ, kv...))
 }

@@ -23,7 +23,7 @@ func (p *Player) Send(ctx context.Context, f frame.Frame) (frame.Frame, error) {
 	p.seq++
 	p.last, p.lastSeq = b, f.Seq
 	p.out.sent(f)
-	return p.transmit(ctx, f.Type, f.Seq, b)
+	return p.transmit(ctx, string(f.Type), f.Seq, b)
 }
 
 // Again writes the last frame sent once more, same seq and same bytes, as a
@@ -128,7 +128,7 @@ func (p *Player) summary(from int) string {
 	for _, r := range p.Received()[from:] {
 		switch {
 		case r.Err != nil:
-			parts = append(parts, "undecodable("+r.Err.Reason+")")
+			parts = append(parts, "undecodable("+string(r.Err.Reason)+")")
 		case r.Frame.Type == "ACK" || r.Frame.Type == "HB":
 		default:
 			parts = append(parts, describe(r.Frame))

@@ -10,6 +10,7 @@ import (
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Event is one observable output of the core.
@@ -38,7 +39,7 @@ func (r *Recorder) Send(f frame.Frame) {
 	for _, kv := range f.Fields {
 		fields[kv.Key] = kv.Value
 	}
-	r.add(Event{Out: "frame", Type: f.Type, Fields: fields})
+	r.add(Event{Out: "frame", Type: string(f.Type), Fields: fields})
 }
 
 // Show records a screen.
@@ -49,7 +50,7 @@ func (r *Recorder) Publish(m envelope.Message) error {
 	if r.Fail != nil {
 		return r.Fail
 	}
-	r.add(Event{Out: "mqtt", Topic: m.Topic, Payload: json.RawMessage(m.Payload)})
+	r.add(Event{Out: "mqtt", Topic: string(m.Topic), Payload: json.RawMessage(m.Payload)})
 	return nil
 }
 
@@ -81,10 +82,10 @@ func (r *Recorder) Frames(typ string) []Event {
 }
 
 // Messages returns the recorded MQTT payloads on topic, decoded.
-func (r *Recorder) Messages(topic string) []map[string]any {
+func (r *Recorder) Messages(topic wire.Suffix) []map[string]any {
 	var out []map[string]any
 	for _, e := range r.Events() {
-		if e.Out == "mqtt" && e.Topic == topic {
+		if e.Out == "mqtt" && e.Topic == string(topic) {
 			var m map[string]any
 			_ = json.Unmarshal(e.Payload, &m)
 			out = append(out, m)
@@ -95,8 +96,8 @@ func (r *Recorder) Messages(topic string) []map[string]any {
 
 // Screens returns the names of the screens shown, in order, without
 // consecutive repeats.
-func (r *Recorder) Screens() []string {
-	var out []string
+func (r *Recorder) Screens() []wire.ScreenName {
+	var out []wire.ScreenName
 	for _, e := range r.Events() {
 		if e.Out == "screen" && (len(out) == 0 || out[len(out)-1] != e.Screen.Name) {
 			out = append(out, e.Screen.Name)

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/transferguard/transferguard/agent/rules"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/configs"
 )
 
@@ -216,7 +217,7 @@ func (p *Policy) validate() []string {
 		add("alerts: need 1 <= medium (%d) <= high (%d) <= 100", a.Medium, a.High)
 	}
 	switch a.HoldLevel {
-	case "none", "medium", "high":
+	case HoldLevelNone, string(wire.LevelMedium), string(wire.LevelHigh):
 	default:
 		add("alerts.hold_level: %q is not none, medium or high", a.HoldLevel)
 	}
@@ -241,7 +242,7 @@ func (p *Policy) validateLanguages() []string {
 			pr = append(pr, fmt.Sprintf("screens.%s: missing for listed language", l))
 			continue
 		}
-		for _, name := range []string{"standby", "reminder", "transfer_warning", "high_risk", "staff_coming"} {
+		for _, name := range []wire.ScreenName{wire.ScreenStandby, wire.ScreenReminder, wire.ScreenTransferWarning, wire.ScreenHighRisk, wire.ScreenStaffComing} {
 			st, _ := sc.ByName(name)
 			if strings.TrimSpace(st.Title) == "" {
 				pr = append(pr, fmt.Sprintf("screens.%s.%s.title: must not be empty", l, name))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/rules"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Policy is the effective configuration: everything the agent decides by.
@@ -42,7 +43,7 @@ type Timings struct {
 type Alerts struct {
 	Medium    int    `json:"medium"`
 	High      int    `json:"high"`
-	HoldLevel string `json:"hold_level"`
+	HoldLevel string `json:"hold_level"` // HoldLevelNone or a wire.Level
 	Lang      string `json:"lang"`
 	// CorrelationKey is a hex HMAC-SHA-256 key shared by the fleet; when
 	// set, alerts carry card_key and payee_key so consoles can follow a
@@ -97,17 +98,17 @@ type ScreenText struct {
 }
 
 // ByName returns the texts of the screen called name (agent/screen names).
-func (s Screens) ByName(name string) (ScreenText, bool) {
+func (s Screens) ByName(name wire.ScreenName) (ScreenText, bool) {
 	switch name {
-	case "standby":
+	case wire.ScreenStandby:
 		return s.Standby, true
-	case "reminder":
+	case wire.ScreenReminder:
 		return s.Reminder, true
-	case "transfer_warning":
+	case wire.ScreenTransferWarning:
 		return s.TransferWarning, true
-	case "high_risk":
+	case wire.ScreenHighRisk:
 		return s.HighRisk, true
-	case "staff_coming":
+	case wire.ScreenStaffComing:
 		return s.StaffComing, true
 	}
 	return ScreenText{}, false
@@ -130,3 +131,6 @@ func (p *Policy) Lang(lang string) string {
 
 // Seconds converts a whole number of seconds from the policy to a Duration.
 func Seconds(s int) time.Duration { return time.Duration(s) * time.Second }
+
+// HoldLevelNone in alerts.hold_level: alerts never HOLD the transaction.
+const HoldLevelNone = "none"

@@ -1,6 +1,10 @@
 package envelope
 
-import "time"
+import (
+	"time"
+
+	"github.com/transferguard/transferguard/agent/wire"
+)
 
 // Time is a timestamp that marshals as RFC 3339 UTC with milliseconds,
 // "2026-11-26T10:00:00.123Z", as every envelope shows it.
@@ -28,22 +32,22 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 // type "alert" when raised and "alert_update" with the same AlertID when
 // it changes. Numbers are masked; CardKey and PayeeKey are keyed hashes.
 type Alert struct {
-	V        int       `json:"v"`
-	ID       string    `json:"id"`
-	Type     string    `json:"type"`
-	AlertID  string    `json:"alert_id"`
-	TS       Time      `json:"ts"`
-	Site     string    `json:"site"`
-	Terminal string    `json:"terminal"`
-	Session  string    `json:"session,omitempty"`
-	Kind     string    `json:"kind"`
-	Level    string    `json:"level"`
-	Score    int       `json:"score"`
-	Reasons  []Reason  `json:"reasons"`
-	Channel  string    `json:"channel,omitempty"`
-	Customer *Customer `json:"customer,omitempty"`
-	Txn      *Txn      `json:"txn,omitempty"`
-	Held     bool      `json:"held"`
+	V        int              `json:"v"`
+	ID       string           `json:"id"`
+	Type     wire.MessageType `json:"type"`
+	AlertID  string           `json:"alert_id"`
+	TS       Time             `json:"ts"`
+	Site     string           `json:"site"`
+	Terminal string           `json:"terminal"`
+	Session  string           `json:"session,omitempty"`
+	Kind     wire.AlertKind   `json:"kind"`
+	Level    wire.Level       `json:"level"`
+	Score    int              `json:"score"`
+	Reasons  []Reason         `json:"reasons"`
+	Channel  string           `json:"channel,omitempty"`
+	Customer *Customer        `json:"customer,omitempty"`
+	Txn      *Txn             `json:"txn,omitempty"`
+	Held     bool             `json:"held"`
 	// State is where the transaction stands: open, confirmed, cancelled,
 	// done_ok, done_fail, ended (an addition to CONTRACT §4).
 	State string `json:"state,omitempty"`
@@ -77,35 +81,35 @@ type Txn struct {
 // SessionRecord is the audit summary published on …/session for every
 // session that showed a warning or raised an alert.
 type SessionRecord struct {
-	V         int           `json:"v"`
-	ID        string        `json:"id"`
-	Type      string        `json:"type"` // "session"
-	TS        Time          `json:"ts"`
-	Site      string        `json:"site"`
-	Terminal  string        `json:"terminal"`
-	Session   string        `json:"session"`
-	Channel   string        `json:"channel"`
-	Lang      string        `json:"lang"`
-	Started   Time          `json:"started"`
-	Ended     Time          `json:"ended"`
-	EndReason string        `json:"end_reason"` // end, controller_restart, replaced
-	State     string        `json:"state"`
-	AlertID   string        `json:"alert_id,omitempty"`
-	Level     string        `json:"level,omitempty"`
-	Score     int           `json:"score"`
-	Rules     []string      `json:"rules,omitempty"`
-	Screens   []ScreenShown `json:"screens"`
+	V         int              `json:"v"`
+	ID        string           `json:"id"`
+	Type      wire.MessageType `json:"type"` // "session"
+	TS        Time             `json:"ts"`
+	Site      string           `json:"site"`
+	Terminal  string           `json:"terminal"`
+	Session   string           `json:"session"`
+	Channel   string           `json:"channel"`
+	Lang      string           `json:"lang"`
+	Started   Time             `json:"started"`
+	Ended     Time             `json:"ended"`
+	EndReason string           `json:"end_reason"` // end, controller_restart, replaced
+	State     string           `json:"state"`
+	AlertID   string           `json:"alert_id,omitempty"`
+	Level     wire.Level       `json:"level,omitempty"`
+	Score     int              `json:"score"`
+	Rules     []string         `json:"rules,omitempty"`
+	Screens   []ScreenShown    `json:"screens"`
 }
 
 // ScreenShown is one screen in a session's audit: when it appeared, how
 // long it stayed, and how it was acknowledged (key, touch, click, staff,
 // cancel, or "" when it simply gave way to the next screen).
 type ScreenShown struct {
-	Name       string `json:"name"`
-	Shown      Time   `json:"shown"`
-	DurationMS int64  `json:"duration_ms"`
-	Ack        string `json:"ack,omitempty"`
-	EarlyAcks  int    `json:"early_acks,omitempty"`
+	Name       wire.ScreenName `json:"name"`
+	Shown      Time            `json:"shown"`
+	DurationMS int64           `json:"duration_ms"`
+	Ack        string          `json:"ack,omitempty"`
+	EarlyAcks  int             `json:"early_acks,omitempty"`
 	// Drawn is when tgscreen reported the screen drawn: proof the customer
 	// could see it. Absent with --ui none or when the display was down.
 	Drawn *Time `json:"drawn,omitempty"`

@@ -4,24 +4,19 @@
 // bytes, so what reaches the broker is decided and tested here.
 package envelope
 
-import "time"
+import (
+	"time"
 
-// Topic suffixes below tg/v1/<site>/<terminal>/.
-const (
-	TopicStatus      = "status"
-	TopicAlert       = "alert"
-	TopicSession     = "session"
-	TopicConfigState = "config/state"
-	TopicDispatch    = "dispatch"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Message is one durable outbound message. Topic is relative to the
 // terminal's prefix (tg/v1/<site>/<terminal>/); ID is the envelope's unique
 // id, which consumers de-duplicate on.
 type Message struct {
-	ID      string `json:"id"`
-	Topic   string `json:"topic"`
-	Payload []byte `json:"payload"`
+	ID      string      `json:"id"`
+	Topic   wire.Suffix `json:"topic"`
+	Payload []byte      `json:"payload"`
 }
 
 // Status is the retained status payload; the Last Will carries the same
@@ -38,18 +33,11 @@ type Status struct {
 
 // Dispatch is a guard console's word on an alert (console → agent).
 type Dispatch struct {
-	AlertID string `json:"alert_id"`
-	State   string `json:"state"` // claimed, arrived, resolved
-	Guard   string `json:"guard,omitempty"`
-	ETAS    int    `json:"eta_s,omitempty"`
+	AlertID string             `json:"alert_id"`
+	State   wire.DispatchState `json:"state"`
+	Guard   string             `json:"guard,omitempty"`
+	ETAS    int                `json:"eta_s,omitempty"`
 }
-
-// Dispatch states.
-const (
-	DispatchClaimed  = "claimed"
-	DispatchArrived  = "arrived"
-	DispatchResolved = "resolved"
-)
 
 // ValidID reports whether s may be a site or terminal id (CONTRACT §1):
 // [A-Za-z0-9_-]{1,64}. Ids become topic levels, so anything else (a "/",

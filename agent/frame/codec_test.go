@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 func TestCRC16(t *testing.T) {
@@ -62,7 +64,7 @@ func TestEncodeErrors(t *testing.T) {
 	}{
 		{"empty type", New(""), ErrType},
 		{"lower type", New("hb"), ErrType},
-		{"type 17", New(strings.Repeat("A", 17)), ErrType},
+		{"type 17", New(wire.FrameType(strings.Repeat("A", 17))), ErrType},
 		{"key upper", New("HB", "Up", "1"), ErrKey},
 		{"key digit first", New("HB", "1up", "1"), ErrKey},
 		{"key 17", New("HB", strings.Repeat("k", 17), "1"), ErrKey},

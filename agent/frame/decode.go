@@ -1,20 +1,24 @@
 package frame
 
-import "strconv"
+import (
+	"strconv"
 
-// Reasons a received frame is refused; they are the reason= values of the
-// NAK frame the agent answers with (CONTRACT §2).
+	"github.com/transferguard/transferguard/agent/wire"
+)
+
+// Reasons the decoder refuses a frame with (the NAK reason= values of
+// CONTRACT §2): a checksum that does not match; anything malformed (prefix,
+// seq, TYPE, key, escape, CRC digits); more than MaxLen bytes from `$` to LF.
 const (
-	ReasonCRC         = "CRC"          // checksum does not match
-	ReasonSyntax      = "SYNTAX"       // anything malformed: prefix, seq, TYPE, key, escape, CRC digits
-	ReasonTooLong     = "TOO_LONG"     // more than MaxLen bytes from `$` to LF
-	ReasonUnknownType = "UNKNOWN_TYPE" // well formed, but a TYPE the receiver does not know (set by the link layer)
+	ReasonCRC     = wire.NakCRC
+	ReasonSyntax  = wire.NakSyntax
+	ReasonTooLong = wire.NakTooLong
 )
 
 // Error says why a frame was refused and, when its seq could still be read,
 // which seq to name in the NAK.
 type Error struct {
-	Reason string
+	Reason wire.NakReason
 	Seq    int // -1 when the seq could not be parsed
 }
 
@@ -22,9 +26,9 @@ type Error struct {
 // card number.
 func (e *Error) Error() string {
 	if e.Seq < 0 {
-		return "frame: " + e.Reason
+		return "frame: " + string(e.Reason)
 	}
-	return "frame: " + e.Reason + " in seq " + strconv.Itoa(e.Seq)
+	return "frame: " + string(e.Reason) + " in seq " + strconv.Itoa(e.Seq)
 }
 
 // Result is one frame the Decoder recognised: either a Frame, or an Err
@@ -132,7 +136,7 @@ func (d *Decoder) finish(emit func(Result)) {
 
 // emitErr emits a refusal for the current buffer, naming its seq if the
 // prefix is readable.
-func (d *Decoder) emitErr(emit func(Result), reason string) {
+func (d *Decoder) emitErr(emit func(Result), reason wire.NakReason) {
 	d.stats.Errors++
 	content := d.buf
 	if star := lastStar(content); star >= 0 {

@@ -52,7 +52,7 @@ func AppendEncode(dst []byte, f Frame) ([]byte, error) {
 
 // validate checks the names and values of f against CONTRACT §2.
 func validate(f Frame) error {
-	if !validType(f.Type) {
+	if !validType(string(f.Type)) {
 		return fmt.Errorf("frame: encode type %q: %w", f.Type, ErrType)
 	}
 	for _, kv := range f.Fields {

@@ -3,6 +3,8 @@
 // agent, the simulator and the fuzzer.
 package frame
 
+import "github.com/transferguard/transferguard/agent/wire"
+
 // Field is one key=value pair of a frame, kept in wire order so that a
 // re-encoded frame is byte-identical to the one received.
 type Field struct {
@@ -15,7 +17,7 @@ type Field struct {
 // number: it must never be logged or stored as it is.
 type Frame struct {
 	Seq    uint16
-	Type   string
+	Type   wire.FrameType
 	Fields []Field
 }
 
@@ -37,7 +39,7 @@ func (f Frame) Value(key string) string {
 
 // New builds a frame of type typ from alternating key, value strings; it is
 // the short way the agent and the simulator write outbound frames.
-func New(typ string, kv ...string) Frame {
+func New(typ wire.FrameType, kv ...string) Frame {
 	f := Frame{Type: typ}
 	for i := 0; i+1 < len(kv); i += 2 {
 		f.Fields = append(f.Fields, Field{Key: kv[i], Value: kv[i+1]})

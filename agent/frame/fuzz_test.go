@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // seedFromTestdata adds every raw capture as a fuzz seed.
@@ -21,7 +23,7 @@ func seedFromTestdata(f *testing.F) {
 // frame it accepts must re-encode and decode to the same Frame.
 func FuzzDecode(f *testing.F) {
 	seedFromTestdata(f)
-	f.Add([]byte(wire("TG1,1,HB,up=5")))
+	f.Add([]byte(wireBytes("TG1,1,HB,up=5")))
 	f.Add([]byte("$TG1,1,HB,up=%41*0000\n$\n$$\r\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		for _, r := range decodeAll(t, in) {
@@ -43,7 +45,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add(uint16(65535), "HB", "up", "5", "", "")
 	f.Add(uint16(0), "bad type", "Key", "\xff", "k", "v")
 	f.Fuzz(func(t *testing.T, seq uint16, typ, k1, v1, k2, v2 string) {
-		in := Frame{Seq: seq, Type: typ, Fields: []Field{{k1, v1}, {k2, v2}}}
+		in := Frame{Seq: seq, Type: wire.FrameType(typ), Fields: []Field{{k1, v1}, {k2, v2}}}
 		b, err := Encode(in)
 		if err != nil {
 			return

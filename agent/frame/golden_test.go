@@ -28,9 +28,9 @@ func render(t *testing.T, rs []Result) []byte {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for _, r := range rs {
-		g := goldenLine{Seq: int(r.Frame.Seq), Type: r.Frame.Type}
+		g := goldenLine{Seq: int(r.Frame.Seq), Type: string(r.Frame.Type)}
 		if r.Err != nil {
-			g = goldenLine{Seq: r.Err.Seq, Err: r.Err.Reason}
+			g = goldenLine{Seq: r.Err.Seq, Err: string(r.Err.Reason)}
 		} else {
 			g.Raw = string(r.Raw)
 		}

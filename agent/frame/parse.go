@@ -1,6 +1,8 @@
 package frame
 
 import (
+	"github.com/transferguard/transferguard/agent/wire"
+
 	"bytes"
 	"strings"
 	"unicode/utf8"
@@ -23,7 +25,7 @@ func parse(content []byte) (Frame, bool) {
 	if !validType(typ) {
 		return Frame{}, false
 	}
-	f := Frame{Seq: uint16(seq), Type: typ}
+	f := Frame{Seq: uint16(seq), Type: wire.FrameType(typ)}
 	if !more {
 		return f, true
 	}

@@ -12,42 +12,8 @@ import (
 	"sync/atomic"
 
 	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/wire"
 )
-
-// Frame TYPEs of CONTRACT §2.
-const (
-	// Controller → agent.
-	TypeHello   = "HELLO"
-	TypeHB      = "HB"
-	TypeStart   = "START"
-	TypeFunc    = "FUNC"
-	TypePayee   = "PAYEE"
-	TypeAmount  = "AMOUNT"
-	TypeConfirm = "CONFIRM"
-	TypeCancel  = "CANCEL"
-	TypeDone    = "DONE"
-	TypeEnd     = "END"
-	TypeSensor  = "SENSOR"
-	TypeKey     = "KEY"
-	TypePanic   = "PANIC"
-	// Agent → controller.
-	TypeAck     = "ACK"
-	TypeNak     = "NAK"
-	TypeHold    = "HOLD"
-	TypeRelease = "RELEASE"
-	TypeScreen  = "SCREEN"
-)
-
-// Known reports whether typ is a controller → agent TYPE this agent
-// handles; any other valid frame is answered NAK UNKNOWN_TYPE.
-func Known(typ string) bool {
-	switch typ {
-	case TypeHello, TypeHB, TypeStart, TypeFunc, TypePayee, TypeAmount, TypeConfirm,
-		TypeCancel, TypeDone, TypeEnd, TypeSensor, TypeKey, TypePanic:
-		return true
-	}
-	return false
-}
 
 // Window is how many recent valid frames are remembered to recognise a
 // retransmission.
@@ -89,19 +55,26 @@ func (l *Link) Receive(r frame.Result) (reply frame.Frame, deliver bool) {
 		return Nak(r.Err.Seq, r.Err.Reason), false
 	}
 	seq := int(r.Frame.Seq)
-	if r.Frame.Type == TypeAck || r.Frame.Type == TypeNak {
+	if r.Frame.Type.IsReply() {
 		return frame.Frame{}, false
 	}
-	if !Known(r.Frame.Type) {
-		return Nak(seq, frame.ReasonUnknownType), false
+	if !r.Frame.Type.Inbound() {
+		return Nak(seq, wire.NakUnknownType), false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	dup := l.seen(r.Raw)
-	if r.Frame.Type == TypeHello {
+	if r.Frame.Type == wire.Hello {
 		l.forget()
 	}
-	if !dup || r.Frame.Type == TypeHello {
+	if r.Frame.Type == wire.Hello {
+		// A HELLO is always acted on (CONTRACT §14): a rebooted controller
+		// sends the same bytes as its previous HELLO, and taking it for a
+		// retransmission would keep the old session and its holds.
+		l.remember(r.Raw)
+		return Ack(seq), true
+	}
+	if !dup {
 		l.remember(r.Raw)
 	}
 	return Ack(seq), !dup
@@ -140,14 +113,14 @@ func (l *Link) Stamp(f frame.Frame) frame.Frame {
 
 // Ack returns the acknowledgement of frame seq.
 func Ack(seq int) frame.Frame {
-	return frame.New(TypeAck, "ref", strconv.Itoa(seq))
+	return frame.New(wire.Ack, "ref", strconv.Itoa(seq))
 }
 
 // Nak returns the refusal of frame seq (ref empty when seq < 0) for reason.
-func Nak(seq int, reason string) frame.Frame {
+func Nak(seq int, reason wire.NakReason) frame.Frame {
 	ref := ""
 	if seq >= 0 {
 		ref = strconv.Itoa(seq)
 	}
-	return frame.New(TypeNak, "ref", ref, "reason", reason)
+	return frame.New(wire.Nak, "ref", ref, "reason", string(reason))
 }

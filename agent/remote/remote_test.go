@@ -195,7 +195,7 @@ func TestRejectionsChangeNothing(t *testing.T) {
 				t.Fatal("a rejected document changed the stored watchlist")
 			}
 			after := r.Snapshot()
-			if after.LastRejection == nil || after.LastRejection.Reason != tc.reason || after.LastRejection.Topic != tc.topic {
+			if after.LastRejection == nil || after.LastRejection.Reason != string(tc.reason) || after.LastRejection.Topic != tc.topic {
 				t.Fatalf("state: got last rejection %+v, want reason %s on %s", after.LastRejection, tc.reason, tc.topic)
 			}
 			if *after.Config.Fleet != *before.Config.Fleet || after.Watchlist.Version != before.Watchlist.Version {

@@ -4,12 +4,13 @@ import (
 	"strings"
 
 	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Topics of signed documents (CONTRACT §4).
 const (
-	FleetConfigTopic = "tg/v1/config/set"
-	WatchlistTopic   = "tg/v1/watchlist/set"
+	FleetConfigTopic = wire.FleetConfigTopic
+	WatchlistTopic   = wire.WatchlistTopic
 )
 
 // Document kinds.
@@ -23,9 +24,9 @@ const (
 func ConfigTopic(scope, site, terminal string) string {
 	switch scope {
 	case config.ScopeSite:
-		return "tg/v1/" + site + "/config/set"
+		return wire.SiteConfigTopic(site)
 	case config.ScopeTerminal:
-		return "tg/v1/" + site + "/" + terminal + "/config/set"
+		return wire.TerminalTopic(site, terminal, wire.TopicConfigSet)
 	default:
 		return FleetConfigTopic
 	}
@@ -55,15 +56,20 @@ func parseTopic(topic string) (target, bool) {
 	case WatchlistTopic:
 		return target{kind: KindWatchlist}, true
 	}
-	p := strings.Split(topic, "/")
-	if len(p) < 5 || p[0] != "tg" || p[1] != "v1" || p[len(p)-2] != "config" || p[len(p)-1] != "set" {
+	rest, ok := strings.CutPrefix(topic, wire.Prefix+"/")
+	if !ok {
 		return target{}, false
 	}
+	rest, ok = strings.CutSuffix(rest, "/"+string(wire.TopicConfigSet))
+	if !ok {
+		return target{}, false
+	}
+	p := strings.Split(rest, "/")
 	switch len(p) {
-	case 5:
-		return target{kind: KindConfig, scope: config.ScopeSite, site: p[2]}, true
-	case 6:
-		return target{kind: KindConfig, scope: config.ScopeTerminal, site: p[2], terminal: p[3]}, true
+	case 1:
+		return target{kind: KindConfig, scope: config.ScopeSite, site: p[0]}, true
+	case 2:
+		return target{kind: KindConfig, scope: config.ScopeTerminal, site: p[0], terminal: p[1]}, true
 	}
 	return target{}, false
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Kinds of step.
@@ -125,7 +126,7 @@ func parseFrame(words []string) (frame.Frame, error) {
 	if len(words) == 0 {
 		return frame.Frame{}, fmt.Errorf("missing frame type")
 	}
-	f := frame.Frame{Type: strings.ToUpper(words[0])}
+	f := frame.Frame{Type: wire.FrameType(strings.ToUpper(words[0]))}
 	for _, w := range words[1:] {
 		k, v, ok := strings.Cut(w, "=")
 		if !ok || k == "" {

@@ -4,20 +4,16 @@
 // here means a configuration change never reaches a screen already shown.
 package screen
 
-import "time"
+import (
+	"time"
 
-// Names of the screens the agent decides. They appear on the serial link in
-// `SCREEN,name=…`, in audit records and in tgscreen previews.
-const (
-	Standby         = "standby"          // idle: the standing reminder line
-	Reminder        = "reminder"         // a session began: a few seconds of reminder
-	TransferWarning = "transfer_warning" // cooling-off countdown, then acknowledgement
-	HighRisk        = "high_risk"        // "please hang up, staff are coming"; HOLD in force
-	StaffComing     = "staff_coming"     // a guard claimed the alert (dispatch)
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
-// Names lists every screen, in the order a preview or a test walks them.
-var Names = []string{Standby, Reminder, TransferWarning, HighRisk, StaffComing}
+// Names lists every screen with shipped texts, in the order a preview or a
+// test walks them.
+var Names = []wire.ScreenName{wire.ScreenStandby, wire.ScreenReminder, wire.ScreenTransferWarning,
+	wire.ScreenHighRisk, wire.ScreenStaffComing}
 
 // Tone selects the palette: what the screen asks of the customer decides
 // its colours, never the text.
@@ -33,12 +29,12 @@ const (
 // Screen is one full-screen state. Seq increases with every decision so a
 // display that reconnects can tell a new screen from a repeat.
 type Screen struct {
-	Seq   uint64 `json:"seq"`
-	Name  string `json:"name"`
-	SID   string `json:"sid,omitempty"`
-	Lang  string `json:"lang"`
-	Tone  Tone   `json:"tone"`
-	Title string `json:"title"`
+	Seq   uint64          `json:"seq"`
+	Name  wire.ScreenName `json:"name"`
+	SID   string          `json:"sid,omitempty"`
+	Lang  string          `json:"lang"`
+	Tone  Tone            `json:"tone"`
+	Title string          `json:"title"`
 	// Lines are the body paragraphs, most important first; a display wraps
 	// them but never drops one.
 	Lines []string `json:"lines"`

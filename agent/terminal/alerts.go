@@ -6,16 +6,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/pan"
-)
-
-// Alert kinds and message types (CONTRACT §4).
-const (
-	KindRisk   = "risk"
-	KindPanic  = "panic"
-	KindTamper = "tamper"
-
-	TypeAlert       = "alert"
-	TypeAlertUpdate = "alert_update"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // raiseRisk publishes the first alert of a session that crossed the alert
@@ -24,52 +15,52 @@ func (t *Terminal) raiseRisk(now time.Time) {
 	s := t.sess
 	s.alertID = t.o.IDs()
 	t.alerted[s.alertID] = s.id
-	t.log.Warn().Str("session", s.id).Str("alert_id", s.alertID).Str("level", s.level).Int("score", s.score).Msg("alert raised")
-	t.publishRisk(now, TypeAlert)
+	t.log.Warn().Str("session", s.id).Str("alert_id", s.alertID).Str("level", string(s.level)).Int("score", s.score).Msg("alert raised")
+	t.publishRisk(now, wire.TypeAlert)
 }
 
 // publishUpdate republishes a session's alert after a change (level,
 // reasons, confirm, cancel, done, end) under the same alert_id.
 func (t *Terminal) publishUpdate(now time.Time) {
 	if s := t.sess; s != nil && s.alertID != "" {
-		t.publishRisk(now, TypeAlertUpdate)
+		t.publishRisk(now, wire.TypeAlertUpdate)
 	}
 }
 
-func (t *Terminal) publishRisk(now time.Time, typ string) {
+func (t *Terminal) publishRisk(now time.Time, typ wire.MessageType) {
 	s := t.sess
-	a := t.envelope(now, typ, s.alertID, KindRisk, s.level, s.score)
+	a := t.envelope(now, typ, s.alertID, wire.KindRisk, s.level, s.score)
 	for _, r := range s.firedRules() {
 		a.Reasons = append(a.Reasons, envelope.Reason{Rule: r.ID, Text: r.Text[s.policy.Alerts.Lang]})
 	}
 	t.fillSession(&a, s)
 	s.alertLevel, s.alertReasons = s.level, len(a.Reasons)
-	t.publish(envelope.TopicAlert, a.ID, a)
+	t.publish(wire.TopicAlert, a.ID, a)
 }
 
 // raisePanic raises a silent duress alert: nothing changes on the customer's
 // screen, nothing is sent to the controller.
 func (t *Terminal) raisePanic(now time.Time) {
-	a := t.envelope(now, TypeAlert, t.o.IDs(), KindPanic, LevelHigh, 100)
+	a := t.envelope(now, wire.TypeAlert, t.o.IDs(), wire.KindPanic, wire.LevelHigh, 100)
 	a.Reasons = []envelope.Reason{{Rule: "panic-button", Text: t.fixedText("panic")}}
 	if s := t.sess; s != nil {
 		t.fillSession(&a, s)
 		s.others = append(s.others, a)
 	} else {
-		a.Channel = "COUNTER"
+		a.Channel = string(wire.ChannelCounter)
 	}
 	t.log.Warn().Str("alert_id", a.AlertID).Msg("panic alert raised")
-	t.publish(envelope.TopicAlert, a.ID, a)
+	t.publish(wire.TopicAlert, a.ID, a)
 }
 
 // raiseTamper reports that the link died while a customer was mid-session.
 func (t *Terminal) raiseTamper(now time.Time) {
-	a := t.envelope(now, TypeAlert, t.o.IDs(), KindTamper, LevelHigh, 100)
+	a := t.envelope(now, wire.TypeAlert, t.o.IDs(), wire.KindTamper, wire.LevelHigh, 100)
 	a.Reasons = []envelope.Reason{{Rule: "link-down", Text: t.fixedText("link-down")}}
 	t.fillSession(&a, t.sess)
 	t.sess.others = append(t.sess.others, a)
 	t.log.Warn().Str("alert_id", a.AlertID).Str("session", t.sess.id).Msg("tamper alert raised")
-	t.publish(envelope.TopicAlert, a.ID, a)
+	t.publish(wire.TopicAlert, a.ID, a)
 }
 
 // closeOthers publishes the final update of the session's panic and
@@ -77,13 +68,13 @@ func (t *Terminal) raiseTamper(now time.Time) {
 func (t *Terminal) closeOthers(now time.Time) {
 	s := t.sess
 	for _, a := range s.others {
-		a.ID, a.Type, a.TS = t.o.IDs(), TypeAlertUpdate, envelope.Time(now)
+		a.ID, a.Type, a.TS = t.o.IDs(), wire.TypeAlertUpdate, envelope.Time(now)
 		t.fillSession(&a, s)
-		t.publish(envelope.TopicAlert, a.ID, a)
+		t.publish(wire.TopicAlert, a.ID, a)
 	}
 }
 
-func (t *Terminal) envelope(now time.Time, typ, alertID, kind, level string, score int) envelope.Alert {
+func (t *Terminal) envelope(now time.Time, typ wire.MessageType, alertID string, kind wire.AlertKind, level wire.Level, score int) envelope.Alert {
 	return envelope.Alert{
 		V: 1, ID: t.o.IDs(), Type: typ, AlertID: alertID, TS: envelope.Time(now),
 		Site: t.o.Site, Terminal: t.o.Terminal, Kind: kind, Level: level, Score: score,
@@ -94,7 +85,7 @@ func (t *Terminal) envelope(now time.Time, typ, alertID, kind, level string, sco
 // numbers and correlation keys only.
 func (t *Terminal) fillSession(a *envelope.Alert, s *session) {
 	key := s.policy.Alerts.CorrelationKey
-	a.Session, a.Channel, a.Held = s.id, s.channel, s.holdReason != "" && s.holdReason != "cooling_off"
+	a.Session, a.Channel, a.Held = s.id, s.channel, s.holdReason.IsRisk()
 	a.Customer = &envelope.Customer{Card: s.card.Masked(), Region: s.region, CardKey: pan.Key(key, s.card.Reveal())}
 	if s.age >= 0 {
 		age := s.age
@@ -115,7 +106,7 @@ func sessionState(s *session) string {
 	switch {
 	case s.ended:
 		return "ended"
-	case s.done == "OK":
+	case s.done == string(wire.ResultOK):
 		return "done_ok"
 	case s.done != "":
 		return "done_fail"
@@ -144,12 +135,12 @@ func (t *Terminal) fixedText(what string) string {
 // publish marshals and hands a message to the durable outbox. A failure
 // here is a failing disk: it is logged loudly, and the decision (screen,
 // HOLD) has already been made regardless.
-func (t *Terminal) publish(topic, id string, v any) {
+func (t *Terminal) publish(topic wire.Suffix, id string, v any) {
 	b, err := json.Marshal(v)
 	if err == nil {
 		err = t.o.Publisher.Publish(envelope.Message{ID: id, Topic: topic, Payload: b})
 	}
 	if err != nil {
-		t.log.Error().Err(err).Str("topic", topic).Str("id", id).Msg("outbox write failed; message lost")
+		t.log.Error().Err(err).Str("topic", string(topic)).Str("id", id).Msg("outbox write failed; message lost")
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // auditScreen is one screen of the session's audit trail.
@@ -16,7 +16,7 @@ type auditScreen struct {
 }
 
 // screenChanged closes the previous audit entry and opens one for name.
-func (s *session) screenChanged(name string, seq uint64, now time.Time) {
+func (s *session) screenChanged(name wire.ScreenName, seq uint64, now time.Time) {
 	if a := s.lastAudit(); a != nil && !a.closed {
 		a.DurationMS, a.closed = now.Sub(a.shownAt).Milliseconds(), true
 	}
@@ -56,7 +56,7 @@ func (t *Terminal) HandleShown(seq uint64) {
 func (t *Terminal) closeWarning(now time.Time, how string) {
 	s := t.sess
 	for i := len(s.audit) - 1; i >= 0; i-- {
-		if s.audit[i].Name == screen.TransferWarning {
+		if s.audit[i].Name == wire.ScreenTransferWarning {
 			if s.audit[i].Ack == "" {
 				s.audit[i].Ack = how
 			}
@@ -82,14 +82,14 @@ func (t *Terminal) endSession(now time.Time, reason string) {
 		t.publishRecord(now, reason)
 	}
 	delete(t.alerted, s.alertID)
-	t.log.Info().Str("session", s.id).Str("reason", reason).Str("level", s.level).Msg("session ended")
+	t.log.Info().Str("session", s.id).Str("reason", reason).Str("level", string(s.level)).Msg("session ended")
 	t.sess = nil
 }
 
 // warned reports whether the session showed any warning screen.
 func (s *session) warned() bool {
 	for _, a := range s.audit {
-		if a.Name != screen.Reminder && a.Name != screen.Standby {
+		if a.Name != wire.ScreenReminder && a.Name != wire.ScreenStandby {
 			return true
 		}
 	}
@@ -99,7 +99,7 @@ func (s *session) warned() bool {
 func (t *Terminal) publishRecord(now time.Time, reason string) {
 	s := t.sess
 	r := envelope.SessionRecord{
-		V: 1, ID: t.o.IDs(), Type: "session", TS: envelope.Time(now),
+		V: 1, ID: t.o.IDs(), Type: wire.TypeSession, TS: envelope.Time(now),
 		Site: t.o.Site, Terminal: t.o.Terminal, Session: s.id, Channel: s.channel, Lang: s.lang,
 		Started: envelope.Time(s.started), Ended: envelope.Time(now), EndReason: reason,
 		State: sessionState(s), AlertID: s.alertID, Level: s.level, Score: s.score,
@@ -111,5 +111,5 @@ func (t *Terminal) publishRecord(now time.Time, reason string) {
 	for _, a := range s.audit {
 		r.Screens = append(r.Screens, a.ScreenShown)
 	}
-	t.publish(envelope.TopicSession, r.ID, r)
+	t.publish(wire.TopicSession, r.ID, r)
 }

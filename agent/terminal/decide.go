@@ -3,28 +3,10 @@ package terminal
 import (
 	"time"
 
+	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/frame"
-	"github.com/transferguard/transferguard/agent/pan"
+	"github.com/transferguard/transferguard/agent/wire"
 )
-
-// Alert levels, in rising order.
-const (
-	LevelNone   = ""
-	LevelMedium = "medium"
-	LevelHigh   = "high"
-)
-
-func levelRank(l string) int {
-	switch l {
-	case LevelMedium:
-		return 1
-	case LevelHigh:
-		return 2
-	}
-	return 0
-}
-
-func panOf(s string) pan.Number { return pan.NewNumber(s) }
 
 // evaluate runs every rule over the open session. Fired rules stay fired
 // for the rest of the session (a call that ended a minute ago still
@@ -50,22 +32,22 @@ func (t *Terminal) evaluate(now time.Time) {
 	}
 	s.score = min(score, 100)
 	a := s.policy.Alerts
-	level := LevelNone
+	level := wire.LevelNone
 	switch {
 	case s.score >= a.High:
-		level = LevelHigh
+		level = wire.LevelHigh
 	case s.score >= a.Medium:
-		level = LevelMedium
+		level = wire.LevelMedium
 	}
-	if levelRank(level) > levelRank(s.level) {
+	if level.Rank() > s.level.Rank() {
 		s.level = level
 	}
-	if s.level == LevelNone {
+	if s.level == wire.LevelNone {
 		return
 	}
-	if hl := a.HoldLevel; hl != "none" && levelRank(s.level) >= levelRank(hl) && !s.cleared {
-		if s.holdReason == "" || s.holdReason == "cooling_off" {
-			t.hold(now, "risk_"+s.level)
+	if hl := a.HoldLevel; hl != config.HoldLevelNone && s.level.Rank() >= wire.Level(hl).Rank() && !s.cleared {
+		if !s.holdReason.IsRisk() {
+			t.hold(now, wire.RiskHold(s.level))
 		}
 	}
 	if s.alertID == "" {
@@ -77,14 +59,14 @@ func (t *Terminal) evaluate(now time.Time) {
 
 // hold advises the terminal not to authorise; a stronger reason replaces
 // a weaker one with a new HOLD frame.
-func (t *Terminal) hold(now time.Time, reason string) {
+func (t *Terminal) hold(now time.Time, reason wire.HoldReason) {
 	s := t.sess
-	if s.holdReason == reason || (s.holdReason != "" && s.holdReason != "cooling_off" && reason == "cooling_off") {
+	if s.holdReason == reason || (s.holdReason.IsRisk() && reason == wire.HoldCoolingOff) {
 		return
 	}
 	s.holdReason = reason
-	t.o.Controller.Send(frame.New("HOLD", "sid", s.id, "reason", reason))
-	t.log.Info().Str("session", s.id).Str("reason", reason).Msg("hold")
+	t.o.Controller.Send(frame.New(wire.Hold, "sid", s.id, "reason", string(reason)))
+	t.log.Info().Str("session", s.id).Str("reason", string(reason)).Msg("hold")
 }
 
 func (t *Terminal) release(now time.Time) {
@@ -92,8 +74,8 @@ func (t *Terminal) release(now time.Time) {
 	if s.holdReason == "" {
 		return
 	}
-	s.holdReason = ""
-	t.o.Controller.Send(frame.New("RELEASE", "sid", s.id))
+	s.holdReason = wire.HoldNone
+	t.o.Controller.Send(frame.New(wire.Release, "sid", s.id))
 	t.log.Info().Str("session", s.id).Msg("release")
 }
 
@@ -115,7 +97,7 @@ func (t *Terminal) acknowledge(now time.Time, how string) {
 	s.warnAcked = true
 	t.closeWarning(now, how)
 	t.log.Info().Str("session", s.id).Str("by", how).Msg("warning acknowledged")
-	if s.holdReason == "cooling_off" {
+	if s.holdReason == wire.HoldCoolingOff {
 		t.release(now)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/pan"
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // setList is a plain watchlist for tests; agent/watchlist is the real one.
@@ -27,7 +28,7 @@ func listOf(w config.WatchlistConfig) setList {
 }
 
 func toFrame(e agenttest.Event) frame.Frame {
-	f := frame.Frame{Type: e.Type}
+	f := frame.Frame{Type: wire.FrameType(e.Type)}
 	for k, v := range e.Fields {
 		f.Fields = append(f.Fields, frame.Field{Key: k, Value: v})
 	}

@@ -7,29 +7,29 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/config"
-	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // decide names the screen the customer should see now.
-func (t *Terminal) decide(now time.Time) string {
+func (t *Terminal) decide(now time.Time) wire.ScreenName {
 	s := t.sess
 	if s == nil {
-		return screen.Standby
+		return wire.ScreenStandby
 	}
-	staff := (s.dispatch == envelope.DispatchClaimed || s.dispatch == envelope.DispatchArrived) && !s.cleared
+	staff := (s.dispatch == wire.DispatchClaimed || s.dispatch == wire.DispatchArrived) && !s.cleared
 	switch {
 	case staff:
-		return screen.StaffComing
-	case s.level == LevelHigh && !s.cleared:
-		return screen.HighRisk
+		return wire.ScreenStaffComing
+	case s.level == wire.LevelHigh && !s.cleared:
+		return wire.ScreenHighRisk
 	case s.warningPending():
-		return screen.TransferWarning
+		return wire.ScreenTransferWarning
 	case now.Before(s.remindEnd):
-		return screen.Reminder
+		return wire.ScreenReminder
 	}
-	return screen.Standby
+	return wire.ScreenStandby
 }
 
 // render decides the screen and, when it differs from the one shown, tells
@@ -55,8 +55,8 @@ func (t *Terminal) render(now time.Time) {
 	if !newScreen {
 		return
 	}
-	t.o.Controller.Send(frame.New("SCREEN", "name", name, "sid", sid))
-	t.log.Info().Str("screen", name).Str("session", sid).Str("lang", lang).Msg("screen")
+	t.o.Controller.Send(frame.New(wire.Screen, "name", string(name), "sid", sid))
+	t.log.Info().Str("screen", string(name)).Str("session", sid).Str("lang", lang).Msg("screen")
 	if s := t.sess; s != nil {
 		s.screenChanged(name, next.Seq, now)
 	}
@@ -68,7 +68,7 @@ func sameContent(a, b screen.Screen) bool {
 }
 
 // build fills a screen's texts from policy p in lang; s may be nil.
-func build(p *config.Policy, name, lang string, s *session, now time.Time) screen.Screen {
+func build(p *config.Policy, name wire.ScreenName, lang string, s *session, now time.Time) screen.Screen {
 	st, _ := p.Screens[lang].ByName(name)
 	sc := screen.Screen{
 		Name: name, Lang: lang, Title: st.Title, Footer: st.Footer,
@@ -77,7 +77,7 @@ func build(p *config.Policy, name, lang string, s *session, now time.Time) scree
 	vars := map[string]string{}
 	var lines []string
 	switch name {
-	case screen.TransferWarning:
+	case wire.ScreenTransferWarning:
 		sc.Ack, sc.AckPrompt, sc.CountdownLabel = true, st.AckPrompt, st.CountdownLabel
 		if s != nil {
 			if left := s.coolingEnds().Sub(now); left > 0 {
@@ -87,7 +87,7 @@ func build(p *config.Policy, name, lang string, s *session, now time.Time) scree
 		} else {
 			sc.CountdownMS = int64(p.Timings.CoolingOffS) * 1000
 		}
-	case screen.StaffComing:
+	case wire.ScreenStaffComing:
 		if s != nil {
 			vars["guard"] = s.guard
 			if s.etaS > 0 {
@@ -100,7 +100,7 @@ func build(p *config.Policy, name, lang string, s *session, now time.Time) scree
 			lines = append(lines, filled)
 		}
 	}
-	if name == screen.HighRisk && s != nil {
+	if name == wire.ScreenHighRisk && s != nil {
 		// "Staff are coming" and "on hold" lead; the reasons follow.
 		lines = append(lines, adviceOf(s, lang)...)
 	}
@@ -145,11 +145,11 @@ func fill(line string, vars map[string]string) (string, bool) {
 	return line, true
 }
 
-func toneOf(name string) screen.Tone {
+func toneOf(name wire.ScreenName) screen.Tone {
 	switch name {
-	case screen.HighRisk:
+	case wire.ScreenHighRisk:
 		return screen.ToneDanger
-	case screen.TransferWarning:
+	case wire.ScreenTransferWarning:
 		return screen.ToneWarn
 	}
 	return screen.ToneInfo
@@ -158,10 +158,10 @@ func toneOf(name string) screen.Tone {
 // Preview builds a screen as the agent would show it with policy p, for
 // tgscreen --preview: the transfer warning shows its full countdown and
 // the staff screen a sample guard and ETA.
-func Preview(p *config.Policy, name, lang string, now time.Time) screen.Screen {
+func Preview(p *config.Policy, name wire.ScreenName, lang string, now time.Time) screen.Screen {
 	lang = p.Lang(lang)
 	var s *session
-	if name == screen.StaffComing || name == screen.HighRisk {
+	if name == wire.ScreenStaffComing || name == wire.ScreenHighRisk {
 		s = newSession("preview", p, now)
 		s.guard, s.etaS = "Wang", 120
 		if lang == "zh" {
@@ -169,7 +169,7 @@ func Preview(p *config.Policy, name, lang string, now time.Time) screen.Screen {
 		}
 	}
 	sc := build(p, name, lang, s, now)
-	if name == screen.TransferWarning {
+	if name == wire.ScreenTransferWarning {
 		sc.CountdownMS = int64(p.Timings.CoolingOffS) * 1000
 	}
 	return sc

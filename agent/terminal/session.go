@@ -9,6 +9,7 @@ import (
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/pan"
 	"github.com/transferguard/transferguard/agent/rules"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // session is one customer at the terminal, from START to END. Card and
@@ -42,13 +43,13 @@ type session struct {
 	ended bool
 	fired map[string]bool // rules that fired at some point (sticky)
 	score int
-	level string // "", medium, high
+	level wire.Level
 
 	alertID      string
-	alertLevel   string // level last published
-	alertReasons int    // reasons last published
-	holdReason   string // "" when no HOLD in force
-	dispatch     string // claimed, arrived, resolved
+	alertLevel   wire.Level      // level last published
+	alertReasons int             // reasons last published
+	holdReason   wire.HoldReason // HoldNone when no HOLD in force
+	dispatch     wire.DispatchState
 	guard        string
 	etaS         int
 	cleared      bool // staff resolved the alert: risk no longer drives the screen
@@ -74,7 +75,7 @@ func newSession(id string, p *config.Policy, now time.Time) *session {
 func (s *session) applyStart(get func(string) string) {
 	s.channel = strings.ToUpper(get("channel"))
 	if s.channel == "" {
-		s.channel = "ATM"
+		s.channel = string(wire.ChannelATM)
 	}
 	s.card = pan.NewNumber(get("card"))
 	if a, err := strconv.Atoi(get("age")); err == nil && a >= 0 && a < 150 {
@@ -91,7 +92,7 @@ func (s *session) env(now time.Time) *rules.Env {
 		Channel: s.channel, Fn: s.fn, Age: s.age, Region: s.region, Lang: s.lang,
 		AmountMinor: s.amountMinor, Amount: float64(s.amountMinor) / 100, Currency: s.currency,
 		PayeeSet: s.payeeSet, PayeeNew: s.payeeNew, PayeeListed: s.payeeListed,
-		PhoneCall: s.sensors["PHONE_CALL"], PhoneSeen: s.phoneSeen, PhoneListed: s.phoneListed,
+		PhoneCall: s.sensors[string(wire.SensorPhoneCall)], PhoneSeen: s.phoneSeen, PhoneListed: s.phoneListed,
 		Confirmed: s.confirmed, Transfers: s.transfers, Cancels: s.cancels,
 		Hour: local.Hour(), Weekday: int(local.Weekday()),
 		SessionS: now.Sub(s.started).Seconds(), Sensors: s.sensors,

@@ -10,7 +10,9 @@ import (
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/pan"
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Options wires a Terminal. Every interface field is required except
@@ -99,17 +101,17 @@ func (t *Terminal) HandleFrame(f frame.Frame) {
 		t.resendAdvice()
 	}
 	switch f.Type {
-	case "HELLO":
+	case wire.Hello:
 		t.hello(now, f)
-	case "START":
+	case wire.Start:
 		t.start(now, f)
-	case "PANIC":
+	case wire.Panic:
 		t.raisePanic(now)
-	case "HB":
+	case wire.HB:
 	default:
 		if t.sess == nil {
-			if f.Type != "END" && f.Type != "SENSOR" {
-				t.log.Warn().Str("type", f.Type).Msg("frame outside a session ignored")
+			if f.Type != wire.End && f.Type != wire.Sensor {
+				t.log.Warn().Str("type", string(f.Type)).Msg("frame outside a session ignored")
 			}
 			return
 		}
@@ -141,46 +143,46 @@ func (t *Terminal) start(now time.Time, f frame.Frame) {
 func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
 	s := t.sess
 	switch f.Type {
-	case "FUNC":
+	case wire.Func:
 		s.fn = f.Value("fn")
 		s.funcAt = now
-		if s.fn == "TRANSFER" {
+		if s.fn == string(wire.FnTransfer) {
 			s.transfers++
 			s.warnAt, s.warnAcked = now, false
-			t.hold(now, "cooling_off")
+			t.hold(now, wire.HoldCoolingOff)
 		}
-	case "PAYEE":
-		s.payee = panOf(f.Value("acct"))
+	case wire.Payee:
+		s.payee = pan.NewNumber(f.Value("acct"))
 		s.payeeSet = true
 		s.payeeNew = f.Value("new") == "1"
 		s.payeeListed = !s.payee.IsZero() && t.o.Watchlist.HasAccount(s.payee.Reveal())
-	case "AMOUNT":
+	case wire.Amount:
 		if v, err := strconv.ParseInt(f.Value("minor"), 10, 64); err == nil && v >= 0 {
 			s.amountMinor = v
 		}
 		if c := f.Value("cur"); c != "" {
 			s.currency = c
 		}
-	case "CONFIRM":
+	case wire.Confirm:
 		s.confirmed = true
-	case "CANCEL":
+	case wire.Cancel:
 		s.cancels++
 		t.cancel(now)
-	case "DONE":
+	case wire.Done:
 		s.done = f.Value("result")
-	case "END":
+	case wire.End:
 		t.endSession(now, "end")
 		return
-	case "SENSOR":
+	case wire.Sensor:
 		t.sensor(f)
-	case "KEY":
-		if f.Value("key") == "ENTER" {
+	case wire.Key:
+		if wire.KeyName(f.Value("key")) == wire.KeyEnter {
 			t.acknowledge(now, "key")
 		}
 		return
 	}
 	t.evaluate(now)
-	if f.Type == "DONE" || f.Type == "CONFIRM" {
+	if f.Type == wire.Done || f.Type == wire.Confirm {
 		t.publishUpdate(now)
 	}
 }
@@ -189,7 +191,7 @@ func (t *Terminal) sensor(f frame.Frame) {
 	s := t.sess
 	kind, on := f.Value("kind"), f.Value("state") == "ON"
 	s.sensors[kind] = on
-	if kind == "PHONE_CALL" && on {
+	if wire.SensorKind(kind) == wire.SensorPhoneCall && on {
 		s.phoneSeen = true
 		if n := f.Value("number"); n != "" && t.o.Watchlist.HasPhone(n) {
 			s.phoneListed = true
@@ -205,7 +207,7 @@ func (t *Terminal) cancel(now time.Time) {
 		s.warnAcked = true
 		t.closeWarning(now, "cancel")
 	}
-	if s.holdReason == "cooling_off" {
+	if s.holdReason == wire.HoldCoolingOff {
 		t.release(now)
 	}
 	t.publishUpdate(now)
@@ -216,7 +218,7 @@ func (t *Terminal) HandleInput(in screen.FromDisplay) {
 	if in.Type != screen.MsgInput {
 		return
 	}
-	if in.Source == screen.SourceKey && in.Key != "ENTER" && in.Key != "KP_ENTER" {
+	if in.Source == screen.SourceKey && in.Key != string(wire.KeyEnter) && in.Key != "KP_ENTER" {
 		return
 	}
 	now := t.o.Clock.Now()
@@ -229,25 +231,25 @@ func (t *Terminal) HandleDispatch(d envelope.Dispatch) {
 	now := t.o.Clock.Now()
 	s := t.sess
 	if s == nil || s.alertID == "" || d.AlertID != s.alertID {
-		t.log.Info().Str("alert_id", d.AlertID).Str("state", d.State).Msg("dispatch for no open alert on screen")
+		t.log.Info().Str("alert_id", d.AlertID).Str("state", string(d.State)).Msg("dispatch for no open alert on screen")
 		return
 	}
-	t.log.Info().Str("alert_id", d.AlertID).Str("state", d.State).Str("guard", d.Guard).Msg("dispatch")
+	t.log.Info().Str("alert_id", d.AlertID).Str("state", string(d.State)).Str("guard", d.Guard).Msg("dispatch")
 	switch d.State {
-	case envelope.DispatchClaimed, envelope.DispatchArrived:
+	case wire.DispatchClaimed, wire.DispatchArrived:
 		s.dispatch, s.guard, s.etaS = d.State, d.Guard, d.ETAS
-	case envelope.DispatchResolved:
+	case wire.DispatchResolved:
 		s.dispatch, s.cleared = d.State, true
 		if s.warningPending() {
 			s.warnAcked = true
 			t.closeWarning(now, "staff")
 		}
-		if s.holdReason != "" {
+		if s.holdReason != wire.HoldNone {
 			t.release(now)
 		}
 		t.publishUpdate(now)
 	default:
-		t.log.Warn().Str("state", d.State).Msg("unknown dispatch state ignored")
+		t.log.Warn().Str("state", string(d.State)).Msg("unknown dispatch state ignored")
 		return
 	}
 	t.render(now)
@@ -259,7 +261,7 @@ func (t *Terminal) Tick() {
 	now := t.o.Clock.Now()
 	if !now.Before(t.nextHB) {
 		up := int(now.Sub(t.booted).Seconds())
-		t.o.Controller.Send(frame.New("HB", "up", strconv.Itoa(up)))
+		t.o.Controller.Send(frame.New(wire.HB, "up", strconv.Itoa(up)))
 		t.nextHB = now.Add(config.Seconds(t.policy.Timings.HeartbeatS))
 	}
 	if t.linkUp && !now.Before(t.lastRx.Add(t.linkTimeout())) {
@@ -299,10 +301,10 @@ func (t *Terminal) resendAdvice() {
 	if t.shown.Name == "" {
 		return
 	}
-	if s := t.sess; s != nil && s.holdReason != "" {
-		t.o.Controller.Send(frame.New("HOLD", "sid", s.id, "reason", s.holdReason))
+	if s := t.sess; s != nil && s.holdReason != wire.HoldNone {
+		t.o.Controller.Send(frame.New(wire.Hold, "sid", s.id, "reason", string(s.holdReason)))
 	}
-	t.o.Controller.Send(frame.New("SCREEN", "name", t.shown.Name, "sid", t.shown.SID))
+	t.o.Controller.Send(frame.New(wire.Screen, "name", string(t.shown.Name), "sid", t.shown.SID))
 }
 
 func (t *Terminal) linkTimeout() time.Duration {

@@ -10,6 +10,7 @@ import (
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/scenario"
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 func (h *harness) line(l string) {
@@ -24,19 +25,19 @@ func TestDispatchTellsCustomerStaffAreComing(t *testing.T) {
 	h.line("START age=52 card=6222021234563445 lang=zh")
 	h.line("SENSOR kind=PHONE_CALL state=ON")
 	h.line("FUNC fn=TRANSFER")
-	alerts := h.rec.Messages(envelope.TopicAlert)
+	alerts := h.rec.Messages(wire.TopicAlert)
 	if len(alerts) != 1 || alerts[0]["level"] != "high" {
 		t.Fatalf("alerts = %v, want one high alert", alerts)
 	}
 	id := alerts[0]["alert_id"].(string)
 
 	h.term.HandleDispatch(envelope.Dispatch{AlertID: "someone-else", State: "claimed"})
-	if got := h.term.Screen().Name; got != screen.HighRisk {
+	if got := h.term.Screen().Name; got != wire.ScreenHighRisk {
 		t.Fatalf("dispatch for another alert changed the screen to %s", got)
 	}
 	h.term.HandleDispatch(envelope.Dispatch{AlertID: id, State: "claimed", Guard: "王师傅", ETAS: 90})
 	s := h.term.Screen()
-	if s.Name != screen.StaffComing {
+	if s.Name != wire.ScreenStaffComing {
 		t.Fatalf("screen = %s, want staff_coming", s.Name)
 	}
 	if !slices.Contains(s.Lines, "保安王师傅正在赶来。") || !slices.Contains(s.Lines, "预计约 2 分钟后到达。") {
@@ -50,7 +51,7 @@ func TestDispatchTellsCustomerStaffAreComing(t *testing.T) {
 	if n := len(h.rec.Frames("RELEASE")); n != 1 {
 		t.Errorf("RELEASE frames = %d after resolve, want 1", n)
 	}
-	if got := h.term.Screen().Name; got != screen.Standby {
+	if got := h.term.Screen().Name; got != wire.ScreenStandby {
 		t.Errorf("screen after resolve = %s, want standby", got)
 	}
 }
@@ -62,7 +63,7 @@ func TestStaffScreenWithoutETALeavesLineOut(t *testing.T) {
 	h.line("SENSOR kind=PHONE_CALL state=ON")
 	h.line("FUNC fn=TRANSFER")
 	var risk string
-	for _, a := range h.rec.Messages(envelope.TopicAlert) {
+	for _, a := range h.rec.Messages(wire.TopicAlert) {
 		if a["kind"] == "risk" {
 			risk = a["alert_id"].(string)
 		}
@@ -90,7 +91,7 @@ func TestPanicIsSilentOnScreen(t *testing.T) {
 	if got := len(h.rec.Frames("")); got != frames {
 		t.Errorf("PANIC sent %d frames to the controller", got-frames)
 	}
-	a := h.rec.Messages(envelope.TopicAlert)
+	a := h.rec.Messages(wire.TopicAlert)
 	if len(a) != 1 || a[0]["kind"] != "panic" || a[0]["level"] != "high" {
 		t.Errorf("alerts = %v, want one high panic alert", a)
 	}
@@ -103,20 +104,20 @@ func TestAcknowledgementByTouchAfterCountdownOnly(t *testing.T) {
 	touch := screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceTouch}
 	h.clk.Advance(9900 * time.Millisecond)
 	h.term.HandleInput(touch)
-	if h.term.Screen().Name != screen.TransferWarning {
+	if h.term.Screen().Name != wire.ScreenTransferWarning {
 		t.Fatal("a touch before the countdown ended closed the warning")
 	}
 	h.clk.Advance(100 * time.Millisecond)
 	h.term.HandleInput(screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceKey, Key: "ESCAPE"})
-	if h.term.Screen().Name != screen.TransferWarning {
+	if h.term.Screen().Name != wire.ScreenTransferWarning {
 		t.Fatal("Escape acknowledged the warning")
 	}
 	h.term.HandleInput(touch)
-	if h.term.Screen().Name == screen.TransferWarning {
+	if h.term.Screen().Name == wire.ScreenTransferWarning {
 		t.Fatal("a touch after the countdown did not acknowledge")
 	}
 	h.line("END")
-	rec := h.rec.Messages(envelope.TopicSession)
+	rec := h.rec.Messages(wire.TopicSession)
 	if len(rec) != 1 {
 		t.Fatalf("session records = %d, want 1", len(rec))
 	}
@@ -145,7 +146,7 @@ func TestConfigChangeNeverCutsOffAWarning(t *testing.T) {
 	h.clk.Advance(3 * time.Second)
 	h.term.Tick()
 	h.line("KEY key=ENTER")
-	if got := h.term.Screen(); got.Name != screen.TransferWarning || got.Title != shown.Title {
+	if got := h.term.Screen(); got.Name != wire.ScreenTransferWarning || got.Title != shown.Title {
 		t.Fatalf("warning changed under the customer: %s %q", got.Name, got.Title)
 	}
 	h.advance(8*time.Second, false)
@@ -164,7 +165,7 @@ func TestStartReplacesOpenSessionAndHelloEndsIt(t *testing.T) {
 	h.line("FUNC fn=TRANSFER")
 	h.line("AMOUNT minor=900000")
 	h.line("START age=30")
-	recs := h.rec.Messages(envelope.TopicSession)
+	recs := h.rec.Messages(wire.TopicSession)
 	if len(recs) != 1 || recs[0]["end_reason"] != "replaced" {
 		t.Fatalf("records = %v, want the first session closed as replaced", recs)
 	}
@@ -173,11 +174,11 @@ func TestStartReplacesOpenSessionAndHelloEndsIt(t *testing.T) {
 	}
 	h.line("FUNC fn=TRANSFER")
 	h.line("HELLO proto=1")
-	recs = h.rec.Messages(envelope.TopicSession)
+	recs = h.rec.Messages(wire.TopicSession)
 	if len(recs) != 2 || recs[1]["end_reason"] != "controller_restart" {
 		t.Errorf("records = %v, want the second closed by HELLO", recs)
 	}
-	ups := h.rec.Messages(envelope.TopicAlert)
+	ups := h.rec.Messages(wire.TopicAlert)
 	if last := ups[len(ups)-1]; last["type"] != "alert_update" || last["state"] != "ended" {
 		t.Errorf("last alert message = %v, want an ended alert_update", last)
 	}
@@ -187,7 +188,7 @@ func TestLinkDownWithoutSessionRaisesNoTamper(t *testing.T) {
 	h := newHarness(t)
 	h.line("HB up=1")
 	h.advance(20*time.Second, true)
-	if a := h.rec.Messages(envelope.TopicAlert); len(a) != 0 {
+	if a := h.rec.Messages(wire.TopicAlert); len(a) != 0 {
 		t.Errorf("alerts = %v, want none with no session open", a)
 	}
 	var last *bool
@@ -209,7 +210,7 @@ func TestHoldLevelNoneNeverHoldsForRisk(t *testing.T) {
 	for _, f := range h.rec.Frames("HOLD") {
 		t.Errorf("HOLD sent with hold_level none: %v", f.Fields)
 	}
-	if a := h.rec.Messages(envelope.TopicAlert); len(a) != 1 || a[0]["held"] != false {
+	if a := h.rec.Messages(wire.TopicAlert); len(a) != 1 || a[0]["held"] != false {
 		t.Errorf("alerts = %v, want one, not held", a)
 	}
 }
@@ -219,7 +220,7 @@ func TestCorrelationKeysInAlerts(t *testing.T) {
 	h := newHarness(t, layer)
 	h.line("START age=70 card=6222021234563445")
 	h.line("PANIC")
-	a := h.rec.Messages(envelope.TopicAlert)[0]
+	a := h.rec.Messages(wire.TopicAlert)[0]
 	c := a["customer"].(map[string]any)
 	if k, _ := c["card_key"].(string); len(k) != 64 {
 		t.Errorf("card_key = %q, want a 64-hex HMAC", k)
@@ -235,7 +236,7 @@ func TestPublishFailureDoesNotStopDecisions(t *testing.T) {
 	h.line("START age=52")
 	h.line("SENSOR kind=PHONE_CALL state=ON")
 	h.line("FUNC fn=TRANSFER")
-	if h.term.Screen().Name != screen.HighRisk || len(h.rec.Frames("HOLD")) == 0 {
+	if h.term.Screen().Name != wire.ScreenHighRisk || len(h.rec.Frames("HOLD")) == 0 {
 		t.Error("a failing outbox stopped the screen or the HOLD")
 	}
 }
@@ -267,7 +268,7 @@ func TestTimerEndingDuringAFrameStillTicks(t *testing.T) {
 	h.line("START age=40")
 	h.clk.Advance(5*time.Second - time.Millisecond)
 	h.line("HB up=5")
-	if h.term.Screen().Name != screen.Reminder {
+	if h.term.Screen().Name != wire.ScreenReminder {
 		t.Fatalf("screen = %s, want the reminder still", h.term.Screen().Name)
 	}
 	h.clk.Advance(2 * time.Millisecond) // the frame took that long
@@ -275,7 +276,7 @@ func TestTimerEndingDuringAFrameStillTicks(t *testing.T) {
 		t.Fatalf("next deadline %v after now: the reminder's end was swallowed", d.Sub(h.clk.Now()))
 	}
 	h.term.Tick()
-	if h.term.Screen().Name != screen.Standby {
+	if h.term.Screen().Name != wire.ScreenStandby {
 		t.Errorf("screen = %s after the tick, want standby", h.term.Screen().Name)
 	}
 }
@@ -291,7 +292,7 @@ func TestAuditRecordsWhenTheDisplayDrewAScreen(t *testing.T) {
 	h.advance(11*time.Second, false)
 	h.line("KEY key=ENTER")
 	h.line("END")
-	rec := h.rec.Messages(envelope.TopicSession)[0]
+	rec := h.rec.Messages(wire.TopicSession)[0]
 	for _, sc := range rec["screens"].([]any) {
 		m := sc.(map[string]any)
 		switch m["name"] {

@@ -208,5 +208,5 @@ func version() string {
 type logDisplay struct{ log zerolog.Logger }
 
 func (d logDisplay) Show(s screen.Screen) {
-	d.log.Debug().Str("screen", s.Name).Str("session", s.SID).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen decided")
+	d.log.Debug().Str("screen", string(s.Name)).Str("session", s.SID).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen decided")
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // runDispatch publishes a guard console's dispatch message to a terminal
@@ -39,7 +40,7 @@ func runDispatch(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer c.Disconnect(250)
-	topic := "tg/v1/" + *site + "/" + *terminal + "/" + envelope.TopicDispatch
+	topic := wire.TerminalTopic(*site, *terminal, wire.TopicDispatch)
 	if err := bf.publish(c, topic, false, payload); err != nil {
 		return err
 	}
@@ -54,10 +55,14 @@ func dispatchMessage(site, terminal, alertID, state, guard string, eta int) (env
 		return envelope.Dispatch{}, usagef("--site and --terminal are required: [A-Za-z0-9_-]{1,64}")
 	case alertID == "" || len(alertID) > 128:
 		return envelope.Dispatch{}, usagef("--alert is required (the alert_id, at most 128 bytes)")
-	case state != envelope.DispatchClaimed && state != envelope.DispatchArrived && state != envelope.DispatchResolved:
+	case !validDispatchState(wire.DispatchState(state)):
 		return envelope.Dispatch{}, usagef("--state claimed|arrived|resolved, got %q", state)
 	case eta < 0:
 		return envelope.Dispatch{}, usagef("--eta must be >= 0 seconds")
 	}
-	return envelope.Dispatch{AlertID: alertID, State: state, Guard: guard, ETAS: eta}, nil
+	return envelope.Dispatch{AlertID: alertID, State: wire.DispatchState(state), Guard: guard, ETAS: eta}, nil
+}
+
+func validDispatchState(s wire.DispatchState) bool {
+	return s == wire.DispatchClaimed || s == wire.DispatchArrived || s == wire.DispatchResolved
 }

@@ -12,14 +12,14 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/remote"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // terminalRow is what status learned about one terminal.
 type terminalRow struct {
 	site, terminal string
 	status         *envelope.Status
-	state          *remote.State
+	state          *envelope.ConfigState
 }
 
 // runStatus reads the retained status and config/state of every terminal
@@ -54,8 +54,8 @@ func runStatus(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	subs := map[string]byte{
-		"tg/v1/" + filter + "/+/" + envelope.TopicStatus:      1,
-		"tg/v1/" + filter + "/+/" + envelope.TopicConfigState: 1,
+		wire.TerminalTopic(filter, wire.Any, wire.TopicStatus):      1,
+		wire.TerminalTopic(filter, wire.Any, wire.TopicConfigState): 1,
 	}
 	tok := c.SubscribeMultiple(subs, handler)
 	if !tok.WaitTimeout(bf.timeout) {
@@ -93,12 +93,12 @@ func collect(rows map[string]*terminalRow, topic string, payload []byte) {
 		rows[key] = row
 	}
 	switch {
-	case strings.HasSuffix(topic, "/"+envelope.TopicConfigState):
-		var s remote.State
+	case strings.HasSuffix(topic, "/"+string(wire.TopicConfigState)):
+		var s envelope.ConfigState
 		if json.Unmarshal(payload, &s) == nil {
 			row.state = &s
 		}
-	case strings.HasSuffix(topic, "/"+envelope.TopicStatus):
+	case strings.HasSuffix(topic, "/"+string(wire.TopicStatus)):
 		var s envelope.Status
 		if json.Unmarshal(payload, &s) == nil {
 			row.status = &s
@@ -118,10 +118,10 @@ func sortedKeys(rows map[string]*terminalRow) []string {
 
 // statusJSON is one terminal in status --json; null where not reported.
 type statusJSON struct {
-	Site        string           `json:"site"`
-	Terminal    string           `json:"terminal"`
-	Status      *envelope.Status `json:"status"`
-	ConfigState *remote.State    `json:"config_state"`
+	Site        string                `json:"site"`
+	Terminal    string                `json:"terminal"`
+	Status      *envelope.Status      `json:"status"`
+	ConfigState *envelope.ConfigState `json:"config_state"`
 }
 
 // printJSON prints the rows as one indented JSON array ([] when empty).
@@ -170,16 +170,16 @@ func printTable(w io.Writer, rows map[string]*terminalRow) {
 	}
 }
 
-func ver(d *remote.DocState) string {
+func ver(d *envelope.DocState) string {
 	if d == nil {
 		return "-"
 	}
 	return fmt.Sprintf("v%d", d.Version)
 }
 
-func dash(s string) string {
+func dash[S ~string](s S) string {
 	if s == "" {
 		return "-"
 	}
-	return s
+	return string(s)
 }

@@ -16,6 +16,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // interrupted returns the context watch runs under: it ends on SIGINT or
@@ -101,12 +102,12 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // watchTopics are the subscriptions of watch.
 func watchTopics(site string) map[string]byte {
 	if site == "" {
-		site = "+"
+		site = wire.Any
 	}
 	return map[string]byte{
-		"tg/v1/" + site + "/+/" + envelope.TopicAlert:   1,
-		"tg/v1/" + site + "/+/" + envelope.TopicSession: 1,
-		"tg/v1/" + site + "/+/" + envelope.TopicStatus:  1,
+		wire.TerminalTopic(site, wire.Any, wire.TopicAlert):   1,
+		wire.TerminalTopic(site, wire.Any, wire.TopicSession): 1,
+		wire.TerminalTopic(site, wire.Any, wire.TopicStatus):  1,
 	}
 }
 
@@ -156,23 +157,23 @@ func jsonLine(topic string, payload []byte) string {
 // describeMessage renders one message as a readable line:
 // time, site/terminal, then what the message says.
 func describeMessage(topic string, payload []byte) string {
-	p := strings.Split(topic, "/")
-	if len(p) != 5 {
+	site, terminal, suffix, ok := wire.SplitTerminalTopic(topic)
+	if !ok {
 		return fmt.Sprintf("%s: %d bytes", topic, len(payload))
 	}
-	where := p[2] + "/" + p[3]
+	where := site + "/" + terminal
 	var line string
 	var err error
-	switch p[4] {
-	case envelope.TopicAlert:
+	switch suffix {
+	case wire.TopicAlert:
 		line, err = describeAlert(where, payload)
-	case envelope.TopicSession:
+	case wire.TopicSession:
 		line, err = describeSession(where, payload)
-	case envelope.TopicStatus:
+	case wire.TopicStatus:
 		line, err = describeStatus(where, payload)
 	}
 	if err != nil || line == "" {
-		return fmt.Sprintf("%s %s %s: unreadable payload (%d bytes)", time.Now().UTC().Format(envelope.TimeLayout), where, p[4], len(payload))
+		return fmt.Sprintf("%s %s %s: unreadable payload (%d bytes)", time.Now().UTC().Format(envelope.TimeLayout), where, suffix, len(payload))
 	}
 	return line
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/terminal"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/ui/fonts"
 	"github.com/transferguard/transferguard/ui/layout"
 	"github.com/transferguard/transferguard/ui/samples"
@@ -53,7 +54,7 @@ func runPreview(o options, log zerolog.Logger) int {
 	for _, p := range problems {
 		fmt.Fprintf(os.Stderr, "tgscreen: %s %s %dx%d: %s\n", s.Name, s.Lang, o.width, o.height, p)
 	}
-	log.Info().Str("screen", s.Name).Str("lang", s.Lang).Str("out", o.out).Int("problems", len(problems)).Msg("preview written")
+	log.Info().Str("screen", string(s.Name)).Str("lang", s.Lang).Str("out", o.out).Int("problems", len(problems)).Msg("preview written")
 	if len(problems) > 0 {
 		return 1
 	}
@@ -75,16 +76,16 @@ func previewScreen(o options) (screen.Screen, error) {
 		}
 		return s, nil
 	case o.config != "":
-		return configScreen(o.config, o.preview, o.lang)
+		return configScreen(o.config, wire.ScreenName(o.preview), o.lang)
 	default:
-		return samples.Get(o.preview, o.lang)
+		return samples.Get(wire.ScreenName(o.preview), o.lang)
 	}
 }
 
 // configScreen resolves screen name in lang with the texts of a tgagent
 // --config file: its policy layer over the shipped defaults, built and
 // validated exactly as tgagent does, then decided as the agent would.
-func configScreen(file, name, lang string) (screen.Screen, error) {
+func configScreen(file string, name wire.ScreenName, lang string) (screen.Screen, error) {
 	f, err := config.LoadFile(file)
 	if err != nil {
 		return screen.Screen{}, fmt.Errorf("--config: %w", err)

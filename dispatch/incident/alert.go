@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // FromAlert opens an incident for an agent's alert; id is the incident's
@@ -81,24 +82,24 @@ func ValidateAlert(a envelope.Alert) error {
 	if len(miss) > 0 {
 		return fmt.Errorf("incident: alert lacks %s", strings.Join(miss, ", "))
 	}
-	if a.Type != "alert" && a.Type != "alert_update" {
+	if a.Type != wire.TypeAlert && a.Type != wire.TypeAlertUpdate {
 		return fmt.Errorf("incident: alert type %q is neither alert nor alert_update", a.Type)
 	}
 	return nil
 }
 
 // kindOf maps an alert kind to an incident kind; unknown kinds count as risk.
-func kindOf(k string) string {
+func kindOf(k wire.AlertKind) string {
 	switch k {
-	case KindPanic, KindTamper:
-		return k
+	case wire.KindPanic, wire.KindTamper, wire.KindHelp:
+		return string(k)
 	}
 	return KindRisk
 }
 
 // levelOf maps an alert level; anything but "high" is medium.
-func levelOf(l string) string {
-	if l == LevelHigh {
+func levelOf(l wire.Level) string {
+	if l == wire.LevelHigh {
 		return LevelHigh
 	}
 	return LevelMedium
@@ -122,7 +123,7 @@ func first(a, b string) string {
 
 // summary is the detail of a raised/updated step.
 func summary(a envelope.Alert) string {
-	s := a.Type + " " + a.Kind + " " + a.Level
+	s := string(a.Type) + " " + string(a.Kind) + " " + string(a.Level)
 	if a.State != "" {
 		s += " txn " + a.State
 	}

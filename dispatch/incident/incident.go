@@ -12,32 +12,36 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
-// Kinds of incident. Risk, panic and tamper come from agent alerts; the
-// others are raised by tgdispatch itself.
+// Kinds of incident, as stored. Risk, panic, tamper and help come from
+// agent alerts; the others are raised by tgdispatch itself. The words are
+// the wire vocabulary's (agent/wire), named here as stored strings.
 const (
-	KindRisk     = "risk"
-	KindPanic    = "panic"
-	KindTamper   = "tamper"
-	KindOffline  = "offline"
-	KindLinkDown = "link_down"
-	KindUIDown   = "ui_down"
-	KindFollowUp = "follow_up"
+	KindRisk     = string(wire.KindRisk)
+	KindPanic    = string(wire.KindPanic)
+	KindTamper   = string(wire.KindTamper)
+	KindHelp     = string(wire.KindHelp)
+	KindOffline  = string(wire.KindOffline)
+	KindLinkDown = string(wire.KindLinkDown)
+	KindUIDown   = string(wire.KindUIDown)
+	KindStorage  = string(wire.KindStorage)
+	KindFollowUp = string(wire.KindFollowUp)
 )
 
 // Levels, as in the alert envelope.
 const (
-	LevelMedium = "medium"
-	LevelHigh   = "high"
+	LevelMedium = string(wire.LevelMedium)
+	LevelHigh   = string(wire.LevelHigh)
 )
 
 // States of an incident.
 const (
 	StateNew      = "new"
-	StateClaimed  = "claimed"
-	StateArrived  = "arrived"
-	StateResolved = "resolved"
+	StateClaimed  = string(wire.DispatchClaimed)
+	StateArrived  = string(wire.DispatchArrived)
+	StateResolved = string(wire.DispatchResolved)
 )
 
 // Outcomes a resolution must name.

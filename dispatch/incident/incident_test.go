@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
@@ -15,7 +16,7 @@ func alert(id, level string) envelope.Alert {
 	age := 67
 	return envelope.Alert{
 		V: 1, ID: id, Type: "alert", AlertID: "A1", TS: envelope.Time(t0), Site: "S1", Terminal: "T1",
-		Kind: "risk", Level: level, Score: 80, Held: true,
+		Kind: "risk", Level: wire.Level(level), Score: 80, Held: true,
 		Reasons:  []envelope.Reason{{Rule: "phone-call-during-transfer", Text: "On the phone"}},
 		Customer: &envelope.Customer{Age: &age, Card: "622202******3445", CardKey: "ck1"},
 		Txn:      &envelope.Txn{Fn: "TRANSFER", AmountMinor: 5000000, Currency: "CNY", Payee: "621700******0123", PayeeKey: "pk1"},

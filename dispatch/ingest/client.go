@@ -13,7 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/remote"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Handler is what the ingest feeds; service.Service implements it. Calls
@@ -22,7 +22,7 @@ type Handler interface {
 	HandleAlert(ctx context.Context, a envelope.Alert) error
 	HandleStatus(ctx context.Context, site, terminal string, st envelope.Status) error
 	HandleSession(ctx context.Context, r envelope.SessionRecord) error
-	HandleConfigState(ctx context.Context, site, terminal string, st remote.State) error
+	HandleConfigState(ctx context.Context, site, terminal string, st envelope.ConfigState) error
 }
 
 // Config says where to connect and as whom.
@@ -87,10 +87,10 @@ func New(cfg Config, log zerolog.Logger) (*Client, error) {
 // state plain (retained, and handled idempotently by every instance).
 func Topics(group string) map[string]byte {
 	return map[string]byte{
-		"$share/" + group + "/tg/v1/+/+/" + envelope.TopicAlert:   1,
-		"$share/" + group + "/tg/v1/+/+/" + envelope.TopicSession: 1,
-		"tg/v1/+/+/" + envelope.TopicStatus:                       1,
-		"tg/v1/+/+/" + envelope.TopicConfigState:                  1,
+		"$share/" + group + "/" + wire.TerminalTopic(wire.Any, wire.Any, wire.TopicAlert):   1,
+		"$share/" + group + "/" + wire.TerminalTopic(wire.Any, wire.Any, wire.TopicSession): 1,
+		wire.TerminalTopic(wire.Any, wire.Any, wire.TopicStatus):                            1,
+		wire.TerminalTopic(wire.Any, wire.Any, wire.TopicConfigState):                       1,
 	}
 }
 

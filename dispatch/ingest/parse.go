@@ -12,10 +12,9 @@ package ingest
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/remote"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // maxPayload bounds what is decoded; bigger messages are dropped.
@@ -27,41 +26,41 @@ type Message struct {
 	Alert          *envelope.Alert
 	Status         *envelope.Status
 	Session        *envelope.SessionRecord
-	Config         *remote.State
+	Config         *envelope.ConfigState
 }
 
 // Parse decodes a message by its topic, tg/v1/<site>/<terminal>/<kind>.
 // The topic names the terminal (broker ACLs bind it to the client); a
 // payload naming another site or terminal is refused.
 func Parse(topic string, payload []byte) (Message, error) {
-	parts := strings.SplitN(topic, "/", 5)
-	if len(parts) != 5 || parts[0] != "tg" || parts[1] != "v1" || !envelope.ValidID(parts[2]) || !envelope.ValidID(parts[3]) {
-		return Message{}, fmt.Errorf("ingest: topic %q is not tg/v1/<site>/<terminal>/…", topic)
+	site, terminal, suffix, ok := wire.SplitTerminalTopic(topic)
+	if !ok || !envelope.ValidID(site) || !envelope.ValidID(terminal) {
+		return Message{}, fmt.Errorf("ingest: topic %q is not %s/<site>/<terminal>/…", topic, wire.Prefix)
 	}
 	if len(payload) > maxPayload {
 		return Message{}, fmt.Errorf("ingest: %s: payload of %d bytes exceeds %d", topic, len(payload), maxPayload)
 	}
-	m := Message{Site: parts[2], Terminal: parts[3]}
+	m := Message{Site: site, Terminal: terminal}
 	var err error
-	switch parts[4] {
-	case envelope.TopicAlert:
+	switch suffix {
+	case wire.TopicAlert:
 		m.Alert = &envelope.Alert{}
 		if err = json.Unmarshal(payload, m.Alert); err == nil {
 			err = m.own(&m.Alert.Site, &m.Alert.Terminal)
 		}
-	case envelope.TopicSession:
+	case wire.TopicSession:
 		m.Session = &envelope.SessionRecord{}
 		if err = json.Unmarshal(payload, m.Session); err == nil {
 			err = m.own(&m.Session.Site, &m.Session.Terminal)
 		}
-	case envelope.TopicStatus:
+	case wire.TopicStatus:
 		m.Status = &envelope.Status{}
 		err = json.Unmarshal(payload, m.Status)
 		if err == nil && m.Status.State != "online" && m.Status.State != "offline" {
 			err = fmt.Errorf("state %q is neither online nor offline", m.Status.State)
 		}
-	case envelope.TopicConfigState:
-		m.Config = &remote.State{}
+	case wire.TopicConfigState:
+		m.Config = &envelope.ConfigState{}
 		err = json.Unmarshal(payload, m.Config)
 	default:
 		return Message{}, fmt.Errorf("ingest: topic %q: unknown kind", topic)
@@ -88,5 +87,5 @@ func (m Message) own(site, terminal *string) error {
 
 // DispatchTopic is where a terminal listens for dispatch messages.
 func DispatchTopic(site, terminal string) string {
-	return "tg/v1/" + site + "/" + terminal + "/" + envelope.TopicDispatch
+	return wire.TerminalTopic(site, terminal, wire.TopicDispatch)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/dispatch/feed"
 	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/store"
@@ -27,7 +28,7 @@ type recorder struct {
 func (r *recorder) Dispatch(_ context.Context, site, terminal string, d envelope.Dispatch) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.sent = append(r.sent, site+"/"+terminal+" "+d.AlertID+" "+d.State+" "+d.Guard)
+	r.sent = append(r.sent, site+"/"+terminal+" "+d.AlertID+" "+string(d.State)+" "+d.Guard)
 	return nil
 }
 
@@ -59,7 +60,7 @@ func newRig(t *testing.T) *rig {
 
 func mkAlert(id, alertID, terminal, level string) envelope.Alert {
 	return envelope.Alert{V: 1, ID: id, Type: "alert", AlertID: alertID, TS: envelope.Time(t0), Site: "S1", Terminal: terminal,
-		Kind: "risk", Level: level, Score: 85, Held: true, Reasons: []envelope.Reason{{Rule: "r", Text: "t"}},
+		Kind: "risk", Level: wire.Level(level), Score: 85, Held: true, Reasons: []envelope.Reason{{Rule: "r", Text: "t"}},
 		Customer: &envelope.Customer{CardKey: "ck-" + alertID}, Txn: &envelope.Txn{AmountMinor: 100, Currency: "CNY"}}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/store"
 )
@@ -19,14 +20,14 @@ var ErrNotFound = store.ErrNotFound
 // Claim records that guard is on the way (eta in seconds, 0 unknown) and
 // tells the terminal.
 func (s *Service) Claim(ctx context.Context, id, guard string, etaS int) (incident.Incident, error) {
-	return s.act(ctx, id, envelope.DispatchClaimed, func(i *incident.Incident, now time.Time) (incident.Step, error) {
+	return s.act(ctx, id, wire.DispatchClaimed, func(i *incident.Incident, now time.Time) (incident.Step, error) {
 		return i.Claim(guard, etaS, now)
 	})
 }
 
 // Arrive records that guard reached the customer and tells the terminal.
 func (s *Service) Arrive(ctx context.Context, id, guard string) (incident.Incident, error) {
-	return s.act(ctx, id, envelope.DispatchArrived, func(i *incident.Incident, now time.Time) (incident.Step, error) {
+	return s.act(ctx, id, wire.DispatchArrived, func(i *incident.Incident, now time.Time) (incident.Step, error) {
 		return i.Arrive(guard, now)
 	})
 }
@@ -34,14 +35,14 @@ func (s *Service) Arrive(ctx context.Context, id, guard string) (incident.Incide
 // Resolve closes the incident with an outcome and note and tells the
 // terminal, which releases its hold.
 func (s *Service) Resolve(ctx context.Context, id, actor, outcome, note string) (incident.Incident, error) {
-	return s.act(ctx, id, envelope.DispatchResolved, func(i *incident.Incident, now time.Time) (incident.Step, error) {
+	return s.act(ctx, id, wire.DispatchResolved, func(i *incident.Incident, now time.Time) (incident.Step, error) {
 		return i.Resolve(actor, outcome, note, now)
 	})
 }
 
 // act applies one guard step in a transaction, then publishes it to the
 // terminal (for incidents that stand for an agent's alert) and the consoles.
-func (s *Service) act(ctx context.Context, id, state string, fn func(*incident.Incident, time.Time) (incident.Step, error)) (incident.Incident, error) {
+func (s *Service) act(ctx context.Context, id string, state wire.DispatchState, fn func(*incident.Incident, time.Time) (incident.Step, error)) (incident.Incident, error) {
 	var out incident.Incident
 	var step incident.Step
 	err := s.tx(ctx, func(q store.Queries) error {
@@ -67,11 +68,11 @@ func (s *Service) act(ctx context.Context, id, state string, fn func(*incident.I
 	s.notify(&out, step.Action)
 	if out.FromAgent() {
 		d := envelope.Dispatch{AlertID: out.AlertID, State: state, Guard: step.Actor}
-		if state == envelope.DispatchClaimed {
+		if state == wire.DispatchClaimed {
 			d.ETAS = out.ETAS
 		}
 		if err := s.o.Publisher.Dispatch(ctx, out.Site, out.Terminal, d); err != nil {
-			s.log.Error().Err(err).Str("incident", id).Str("state", state).Msg("dispatch publish failed")
+			s.log.Error().Err(err).Str("incident", id).Str("state", string(state)).Msg("dispatch publish failed")
 			return out, fmt.Errorf("service: %s %s recorded but not yet sent to the terminal: %w", state, id, err)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/remote"
 	"github.com/transferguard/transferguard/dispatch/feed"
 	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/store"
@@ -146,8 +145,8 @@ func sessionDetail(r envelope.SessionRecord) string {
 }
 
 // HandleConfigState records the configuration versions a terminal runs.
-func (s *Service) HandleConfigState(ctx context.Context, site, terminal string, st remote.State) error {
-	v := func(d *remote.DocState) string {
+func (s *Service) HandleConfigState(ctx context.Context, site, terminal string, st envelope.ConfigState) error {
+	v := func(d *envelope.DocState) string {
 		if d == nil {
 			return "—"
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/dispatch/incident"
 )
 
@@ -51,7 +52,7 @@ func runSuite(t *testing.T, open opener) {
 func mkIncident(id, alertID, site, level string, created time.Time) incident.Incident {
 	age := 70
 	i, _ := incident.FromAlert(id, envelope.Alert{ID: "m-" + id, Type: "alert", AlertID: alertID, Site: site, Terminal: "T1",
-		Kind: "risk", Level: level, Score: 90, Held: true, TS: envelope.Time(created),
+		Kind: "risk", Level: wire.Level(level), Score: 90, Held: true, TS: envelope.Time(created),
 		Reasons:  []envelope.Reason{{Rule: "r1", Text: "Reason «一»"}},
 		Customer: &envelope.Customer{Age: &age, Card: "622202******3445", CardKey: "ck"},
 		Txn:      &envelope.Txn{AmountMinor: 1234500, Currency: "CNY", Payee: "621700******0123"}}, created)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/internal/mosquittotest"
 )
 
@@ -61,7 +62,7 @@ func BenchmarkPublishToReceive(b *testing.B) {
 	var lat []time.Duration
 	for i := 1; b.Loop(); i++ {
 		id := fmt.Sprintf("m%06d", i)
-		m := envelope.Message{ID: id, Topic: envelope.TopicAlert,
+		m := envelope.Message{ID: id, Topic: wire.TopicAlert,
 			Payload: fmt.Appendf(nil, `{"v":1,"id":%q,"type":"alert","level":"high"}`, id)}
 		t0 := time.Now()
 		if err := ob.Publish(m); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/drivers/outbox"
 )
 
@@ -166,7 +167,7 @@ func openOutbox(t testing.TB, path string) *outbox.Outbox {
 func queue(t testing.TB, ob *outbox.Outbox, first, n int) {
 	t.Helper()
 	for i := first; i < first+n; i++ {
-		m := envelope.Message{ID: fmt.Sprintf("m%06d", i), Topic: envelope.TopicAlert,
+		m := envelope.Message{ID: fmt.Sprintf("m%06d", i), Topic: wire.TopicAlert,
 			Payload: fmt.Appendf(nil, `{"v":1,"id":"m%06d","type":"alert"}`, i)}
 		if err := ob.Publish(m); err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // onMessage is paho's handler for every subscription. It runs on paho's
@@ -66,7 +67,7 @@ func ParseDispatch(payload []byte) (d envelope.Dispatch, ok bool) {
 		return envelope.Dispatch{}, false
 	}
 	switch d.State {
-	case envelope.DispatchClaimed, envelope.DispatchArrived, envelope.DispatchResolved:
+	case wire.DispatchClaimed, wire.DispatchArrived, wire.DispatchResolved:
 		return d, true
 	}
 	return envelope.Dispatch{}, false

@@ -4,15 +4,7 @@ import (
 	"fmt"
 
 	"github.com/transferguard/transferguard/agent/envelope"
-)
-
-// Root is the prefix of every transferguard topic (CONTRACT §4).
-const Root = "tg/v1"
-
-// Fleet-wide document topics (retained, → agent).
-const (
-	TopicFleetConfig = Root + "/config/set"
-	TopicWatchlist   = Root + "/watchlist/set"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Topics names every topic one terminal uses. Build it with NewTopics.
@@ -38,24 +30,24 @@ func NewTopics(site, terminal string) (Topics, error) {
 	if !envelope.ValidID(terminal) {
 		return Topics{}, fmt.Errorf("mqttlink: terminal %q: want [A-Za-z0-9_-]{1,64}", terminal)
 	}
-	p := Root + "/" + site + "/" + terminal
+	at := func(s wire.Suffix) string { return wire.TerminalTopic(site, terminal, s) }
 	return Topics{
-		Prefix:         p,
-		Status:         p + "/" + envelope.TopicStatus,
-		Alert:          p + "/" + envelope.TopicAlert,
-		Session:        p + "/" + envelope.TopicSession,
-		ConfigState:    p + "/" + envelope.TopicConfigState,
-		Dispatch:       p + "/" + envelope.TopicDispatch,
-		FleetConfig:    TopicFleetConfig,
-		SiteConfig:     Root + "/" + site + "/config/set",
-		TerminalConfig: p + "/config/set",
-		Watchlist:      TopicWatchlist,
+		Prefix:         wire.Prefix + "/" + site + "/" + terminal,
+		Status:         at(wire.TopicStatus),
+		Alert:          at(wire.TopicAlert),
+		Session:        at(wire.TopicSession),
+		ConfigState:    at(wire.TopicConfigState),
+		Dispatch:       at(wire.TopicDispatch),
+		FleetConfig:    wire.FleetConfigTopic,
+		SiteConfig:     wire.SiteConfigTopic(site),
+		TerminalConfig: at(wire.TopicConfigSet),
+		Watchlist:      wire.WatchlistTopic,
 	}, nil
 }
 
 // Terminal returns the full topic of a name relative to the prefix, as
 // envelope.Message.Topic holds it ("alert" → tg/v1/<site>/<terminal>/alert).
-func (t Topics) Terminal(rel string) string { return t.Prefix + "/" + rel }
+func (t Topics) Terminal(rel wire.Suffix) string { return t.Prefix + "/" + string(rel) }
 
 // Documents lists the signed-document topics the agent subscribes to.
 func (t Topics) Documents() []string {

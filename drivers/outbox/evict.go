@@ -1,7 +1,7 @@
 package outbox
 
 import (
-	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -23,10 +23,10 @@ func (o *Outbox) makeRoom(b *bolt.Bucket) ([]string, error) {
 		var want func(topic string) bool
 		switch {
 		case sessions > 0:
-			want = func(t string) bool { return t == envelope.TopicSession }
+			want = func(t string) bool { return t == string(wire.TopicSession) }
 			sessions--
 		case others > 0:
-			want = func(t string) bool { return t != envelope.TopicAlert }
+			want = func(t string) bool { return t != string(wire.TopicAlert) }
 			others--
 		case alerts > 0:
 			want = func(string) bool { return true }
@@ -69,7 +69,7 @@ func (o *Outbox) logEvictions(evicted []string) {
 	}
 	alert := false
 	for _, t := range evicted {
-		alert = alert || t == envelope.TopicAlert
+		alert = alert || t == string(wire.TopicAlert)
 	}
 	first := !o.full
 	o.full = true
@@ -79,8 +79,8 @@ func (o *Outbox) logEvictions(evicted []string) {
 	}
 	o.sinceLog = 0
 	ev := o.log.Error().Int("depth", o.count).Int("max_messages", o.opts.MaxMessages).
-		Int("evicted_sessions_total", o.evicted[envelope.TopicSession]).
-		Int("evicted_alerts_total", o.evicted[envelope.TopicAlert]).
+		Int("evicted_sessions_total", o.evicted[string(wire.TopicSession)]).
+		Int("evicted_alerts_total", o.evicted[string(wire.TopicAlert)]).
 		Int("queued_alerts", o.alerts).Int("queued_sessions", o.sessions)
 	if alert {
 		ev.Msg("outbox full, alert evicted")

@@ -26,6 +26,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Defaults for Options.
@@ -117,9 +118,9 @@ func (o *Outbox) load() error {
 func (o *Outbox) account(topic string, d int) {
 	o.count += d
 	switch topic {
-	case envelope.TopicSession:
+	case string(wire.TopicSession):
 		o.sessions += d
-	case envelope.TopicAlert:
+	case string(wire.TopicAlert):
 		o.alerts += d
 	}
 }
@@ -162,7 +163,7 @@ func (o *Outbox) Publish(m envelope.Message) error {
 		o.account(t, -1)
 		o.evicted[t]++
 	}
-	o.account(m.Topic, +1)
+	o.account(string(m.Topic), +1)
 	o.logEvictions(evicted)
 	o.notify()
 	return nil
@@ -174,9 +175,9 @@ func (o *Outbox) validate(m envelope.Message) error {
 	switch {
 	case m.ID == "" || len(m.ID) > 256:
 		return fmt.Errorf("outbox: message id length %d not in 1..256", len(m.ID))
-	case m.Topic == "" || len(m.Topic) > 256 || !utf8.ValidString(m.Topic),
-		strings.ContainsAny(m.Topic, "+#\x00"),
-		strings.HasPrefix(m.Topic, "/"), strings.HasSuffix(m.Topic, "/"):
+	case m.Topic == "" || len(m.Topic) > 256 || !utf8.ValidString(string(m.Topic)),
+		strings.ContainsAny(string(m.Topic), "+#\x00"),
+		strings.HasPrefix(string(m.Topic), "/"), strings.HasSuffix(string(m.Topic), "/"):
 		return fmt.Errorf("outbox: message %s: invalid topic %q", m.ID, m.Topic)
 	case len(m.Payload) > o.opts.MaxPayload:
 		return fmt.Errorf("outbox: message %s: payload %d bytes over %d",

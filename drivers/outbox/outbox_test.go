@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 func open(t testing.TB, path string, opts Options) *Outbox {
@@ -25,7 +26,7 @@ func open(t testing.TB, path string, opts Options) *Outbox {
 
 func msg(topic string, i int) envelope.Message {
 	return envelope.Message{
-		ID: fmt.Sprintf("%s-%d", topic, i), Topic: topic,
+		ID: fmt.Sprintf("%s-%d", topic, i), Topic: wire.Suffix(topic),
 		Payload: []byte(fmt.Sprintf(`{"n":%d}`, i)),
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // recordVersion is the first byte of every stored value, so a later layout
@@ -58,7 +59,7 @@ func decodeRecord(b []byte) (envelope.Message, time.Time, error) {
 		return m, time.Time{}, fmt.Errorf("outbox: %w: topic", err)
 	}
 	m.ID = string(id)
-	m.Topic = string(topic)
+	m.Topic = wire.Suffix(topic)
 	m.Payload = append([]byte(nil), rest...)
 	return m, queued, nil
 }

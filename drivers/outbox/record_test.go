@@ -19,7 +19,7 @@ func FuzzDecodeRecord(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if topicOf(b) != m.Topic {
+		if topicOf(b) != string(m.Topic) {
 			t.Fatalf("topicOf %q, decode %q", topicOf(b), m.Topic)
 		}
 		again := encodeRecord(m, queued)

@@ -7,13 +7,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // A tgscreen that comes back mid-countdown must show what is left of the
 // cooling-off, not start it again.
 func TestResentScreenKeepsCountdownLeft(t *testing.T) {
 	p := New(Config{Binary: "/nonexistent"}, zerolog.Nop())
-	p.Show(screen.Screen{Name: screen.TransferWarning, CountdownMS: 10000, Ack: true})
+	p.Show(screen.Screen{Name: wire.ScreenTransferWarning, CountdownMS: 10000, Ack: true})
 	p.mu.Lock()
 	p.curAt = p.curAt.Add(-3 * time.Second)
 	p.mu.Unlock()

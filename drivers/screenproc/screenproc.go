@@ -202,7 +202,7 @@ func (p *Proc) writeLoop(ctx context.Context, w io.Writer, ready <-chan struct{}
 			if err := writeShow(w, *s); err != nil {
 				return err
 			}
-			p.log.Debug().Uint64("seq", s.Seq).Str("screen", s.Name).Msg("screen sent")
+			p.log.Debug().Uint64("seq", s.Seq).Str("screen", string(s.Name)).Msg("screen sent")
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // The test binary doubles as a fake tgscreen when SCREENPROC_FAKE is set:
@@ -127,8 +128,8 @@ func last(s []uint64) uint64 {
 func TestShowsCurrentScreenWhenReadyAndDeliversInput(t *testing.T) {
 	w := newWatcher()
 	p := New(fakeConfig(t, w), zerolog.Nop())
-	p.Show(screen.Screen{Seq: 1, Name: screen.Standby})
-	p.Show(screen.Screen{Seq: 2, Name: screen.Reminder}) // only the latest counts
+	p.Show(screen.Screen{Seq: 1, Name: wire.ScreenStandby})
+	p.Show(screen.Screen{Seq: 2, Name: wire.ScreenReminder}) // only the latest counts
 	stop := start(t, p)
 	defer stop()
 	w.waitFor(t, "screen 2 shown", func(st []string, sh []uint64) bool { return last(sh) == 2 })
@@ -143,20 +144,20 @@ func TestShowsCurrentScreenWhenReadyAndDeliversInput(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no input delivered")
 	}
-	p.Show(screen.Screen{Seq: 3, Name: screen.TransferWarning})
+	p.Show(screen.Screen{Seq: 3, Name: wire.ScreenTransferWarning})
 	w.waitFor(t, "screen 3 shown", func(st []string, sh []uint64) bool { return last(sh) == 3 })
 }
 
 func TestRestartsAndReshowsAfterACrash(t *testing.T) {
 	w := newWatcher()
 	p := New(fakeConfig(t, w), zerolog.Nop())
-	p.Show(screen.Screen{Seq: 1, Name: screen.HighRisk})
+	p.Show(screen.Screen{Seq: 1, Name: wire.ScreenHighRisk})
 	stop := start(t, p)
 	defer stop()
 	w.waitFor(t, "screen 1 shown", func(st []string, sh []uint64) bool { return last(sh) == 1 })
 	p.Show(screen.Screen{Seq: 2, Name: "die"})
 	w.waitFor(t, "down", func(st []string, sh []uint64) bool { return len(st) >= 2 && st[1] == StateDown })
-	p.Show(screen.Screen{Seq: 3, Name: screen.HighRisk})
+	p.Show(screen.Screen{Seq: 3, Name: wire.ScreenHighRisk})
 	w.waitFor(t, "up again with screen 3", func(st []string, sh []uint64) bool {
 		return len(st) >= 3 && st[2] == StateUp && last(sh) == 3
 	})

@@ -25,7 +25,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/ui/samples"
 )
 
@@ -174,7 +174,7 @@ func TestRealScreenSurvivesItsDeathAndTheXServers(t *testing.T) {
 		MinBackoff: 50 * time.Millisecond, MaxBackoff: 400 * time.Millisecond,
 		OnState: w.onState, OnShown: w.onShown,
 	}, zerolog.New(zerolog.NewTestWriter(t)))
-	hr, _ := samples.Get(screen.HighRisk, "zh")
+	hr, _ := samples.Get(wire.ScreenHighRisk, "zh")
 	hr.Seq = 41
 	p.Show(hr)
 	stop := start(t, p)
@@ -196,7 +196,7 @@ func TestRealScreenSurvivesItsDeathAndTheXServers(t *testing.T) {
 	x.kill()
 	w.waitFor(t, "down without X", func(st []string, sh []uint64) bool { return len(st) >= 4 && st[3] == StateDown })
 	time.Sleep(time.Second) // several failed restarts
-	staff, _ := samples.Get(screen.StaffComing, "en")
+	staff, _ := samples.Get(wire.ScreenStaffComing, "en")
 	staff.Seq = 42
 	p.Show(staff) // decided while the display was gone
 

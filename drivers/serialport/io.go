@@ -9,7 +9,7 @@ import (
 	"go.bug.st/serial"
 
 	"github.com/transferguard/transferguard/agent/frame"
-	"github.com/transferguard/transferguard/agent/link"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // readLoop reads until an error or ctx ends. Each chunk is decoded, every
@@ -77,14 +77,14 @@ func (p *Port) deliverThenAck(ctx context.Context, sp serial.Port, out chan<- fr
 	return p.write(sp, pending)
 }
 
-func (p *Port) awaitProcessed(ctx context.Context, typ string) {
+func (p *Port) awaitProcessed(ctx context.Context, typ wire.FrameType) {
 	t := time.NewTimer(p.cfg.AckWhenProcessed)
 	defer t.Stop()
 	select {
 	case <-p.done:
 	case <-ctx.Done():
 	case <-t.C:
-		p.log.Warn().Str("type", typ).Dur("waited", p.cfg.AckWhenProcessed).Msg("frame not processed in time; acknowledged anyway")
+		p.log.Warn().Str("type", string(typ)).Dur("waited", p.cfg.AckWhenProcessed).Msg("frame not processed in time; acknowledged anyway")
 	}
 }
 
@@ -108,11 +108,11 @@ func (p *Port) onResult(r frame.Result) {
 // return to accepted frames, rather than every frame of a noisy line.
 // Only the reason, seq and TYPE are logged: values may hold a card number.
 func (p *Port) logRefusal(r frame.Result, reply frame.Frame) {
-	refused := reply.Type == link.TypeNak
+	refused := reply.Type == wire.Nak
 	switch {
 	case refused && !p.refusing:
 		p.log.Warn().Str("reason", reply.Value("reason")).Str("ref", reply.Value("ref")).
-			Str("type", r.Frame.Type).Msg("refusing serial frames")
+			Str("type", string(r.Frame.Type)).Msg("refusing serial frames")
 	case !refused && p.refusing:
 		p.log.Info().Interface("decoder", p.rx.dec.Stats()).Msg("accepting serial frames again")
 	}
@@ -162,7 +162,7 @@ func (p *Port) write(sp serial.Port, fs []frame.Frame) error {
 	for _, f := range fs {
 		var err error
 		if buf, err = frame.AppendEncode(buf, p.link.Stamp(f)); err != nil {
-			p.log.Error().Err(err).Str("type", f.Type).Msg("outbound frame not encodable")
+			p.log.Error().Err(err).Str("type", string(f.Type)).Msg("outbound frame not encodable")
 		}
 	}
 	p.wbuf = buf

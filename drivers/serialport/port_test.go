@@ -15,7 +15,7 @@ import (
 
 // show renders a frame without its seq, for comparisons.
 func show(f frame.Frame) string {
-	s := f.Type
+	s := string(f.Type)
 	for _, kv := range f.Fields {
 		s += " " + kv.Key + "=" + kv.Value
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // wait bounds every expectation in these tests; nothing normally takes
@@ -238,7 +239,7 @@ func connected(t testing.TB) (*peer, *agent) {
 }
 
 // enc is the wire form of a controller frame.
-func enc(t testing.TB, seq uint16, typ string, kv ...string) string {
+func enc(t testing.TB, seq uint16, typ wire.FrameType, kv ...string) string {
 	t.Helper()
 	f := frame.New(typ, kv...)
 	f.Seq = seq

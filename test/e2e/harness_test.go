@@ -21,6 +21,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 var (
@@ -155,7 +156,7 @@ func agentClient(t testing.TB, broker, id string) mqtt.Client {
 func alertJSON(id, alertID, site, terminal, level string) []byte {
 	age := 67
 	a := envelope.Alert{V: 1, ID: id, Type: "alert", AlertID: alertID, TS: envelope.Time(time.Now()), Site: site, Terminal: terminal,
-		Session: "s-" + alertID, Kind: "risk", Level: level, Score: 88, Held: true, Channel: "ATM",
+		Session: "s-" + alertID, Kind: "risk", Level: wire.Level(level), Score: 88, Held: true, Channel: "ATM",
 		Reasons:  []envelope.Reason{{Rule: "phone-call-during-transfer", Text: "Customer is on the phone during a transfer"}},
 		Customer: &envelope.Customer{Age: &age, Card: "622202******3445"},
 		Txn:      &envelope.Txn{Fn: "TRANSFER", AmountMinor: 5000000, Currency: "CNY", Payee: "621700******0123", PayeeNew: true}}

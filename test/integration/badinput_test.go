@@ -78,7 +78,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := answer(t, r, tt.raw)
-		if got.Type != tt.typ || got.Value("reason") != tt.reason {
+		if string(got.Type) != tt.typ || got.Value("reason") != tt.reason {
 			t.Errorf("%s: got %s ref=%s reason=%s, want %s reason=%s", tt.name, got.Type, got.Value("ref"), got.Value("reason"), tt.typ, tt.reason)
 		}
 		if got.Value("ref") != tt.ref {

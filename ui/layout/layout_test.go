@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/ui/samples"
 )
 
@@ -51,7 +52,7 @@ func checkPlan(t *testing.T, name string, s screen.Screen, p Plan) {
 }
 
 func TestTooMuchTextShrinksInsteadOfClipping(t *testing.T) {
-	s, _ := samples.Get(screen.TransferWarning, "en")
+	s, _ := samples.Get(wire.ScreenTransferWarning, "en")
 	for i := 0; i < 4; i++ {
 		s.Lines = append(s.Lines, s.Lines...)
 	}
@@ -67,7 +68,7 @@ func TestTooMuchTextShrinksInsteadOfClipping(t *testing.T) {
 }
 
 func TestCountdownGivesWayToPrompt(t *testing.T) {
-	s, _ := samples.Get(screen.TransferWarning, "zh")
+	s, _ := samples.Get(wire.ScreenTransferWarning, "zh")
 	running := Compute(s, 1280, 720, approx{}, PhaseAt(9001))
 	done := Compute(s, 1280, 720, approx{}, Phase{})
 	if got := roleText(running, RoleCountdown); got != "10" {
@@ -94,7 +95,7 @@ func firstY(p Plan, r Role) float64 {
 }
 
 func TestDegenerateSizeDoesNotPanic(t *testing.T) {
-	s, _ := samples.Get(screen.Standby, "zh")
+	s, _ := samples.Get(wire.ScreenStandby, "zh")
 	for _, sz := range [][2]int{{0, 0}, {1, 1}, {-5, 10}, {40, 30}} {
 		Compute(s, sz[0], sz[1], approx{}, Phase{})
 	}
@@ -136,7 +137,7 @@ func golden(t *testing.T, path, got string) {
 }
 
 func TestCountdownLabelNamesSecondsLeft(t *testing.T) {
-	s := screen.Screen{Name: screen.TransferWarning, Lang: "zh", Title: "请停一下", Lines: []string{"请仔细阅读"},
+	s := screen.Screen{Name: wire.ScreenTransferWarning, Lang: "zh", Title: "请停一下", Lines: []string{"请仔细阅读"},
 		CountdownMS: 7000, CountdownLabel: "{s} 秒后可继续", Ack: true, AckPrompt: "继续"}
 	p := Compute(s, 1280, 720, approx{}, PhaseAt(7000))
 	var found bool

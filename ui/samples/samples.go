@@ -12,6 +12,7 @@ import (
 	"path"
 
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 //go:embed screens/*.json
@@ -21,8 +22,8 @@ var files embed.FS
 var Langs = []string{"zh", "en"}
 
 // Get returns the sample screen name in lang.
-func Get(name, lang string) (screen.Screen, error) {
-	b, err := files.ReadFile(path.Join("screens", name+"_"+lang+".json"))
+func Get(name wire.ScreenName, lang string) (screen.Screen, error) {
+	b, err := files.ReadFile(path.Join("screens", string(name)+"_"+lang+".json"))
 	if err != nil {
 		return screen.Screen{}, fmt.Errorf("samples: no screen %q in %q", name, lang)
 	}

@@ -38,7 +38,7 @@ func TestTheTextsThatSaveMoney(t *testing.T) {
 	}
 	for _, s := range All() {
 		all := s.Title + "\n" + strings.Join(s.Lines, "\n") + "\n" + s.Footer
-		for _, want := range must[s.Name+"_"+s.Lang] {
+		for _, want := range must[string(s.Name)+"_"+s.Lang] {
 			if !strings.Contains(all, want) {
 				t.Errorf("%s_%s does not say %q", s.Name, s.Lang, want)
 			}

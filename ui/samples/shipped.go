@@ -8,6 +8,7 @@ import (
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/terminal"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Shipped returns every screen of the shipped configuration
@@ -24,7 +25,7 @@ func Shipped() ([]screen.Screen, error) {
 	for _, lang := range p.Languages {
 		for _, name := range screen.Names {
 			s := terminal.Preview(p, name, lang, time.Unix(0, 0))
-			if name == screen.TransferWarning || name == screen.HighRisk {
+			if name == wire.ScreenTransferWarning || name == wire.ScreenHighRisk {
 				lines := append(longestAdvice(p, lang), s.Lines...)
 				s.Lines = lines[:min(len(lines), terminal.MaxLines)]
 			}

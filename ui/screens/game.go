@@ -195,7 +195,7 @@ func (g *Game) accept(s screen.Screen, at time.Time) {
 	if s.Voice != "" && g.o.Voice != nil {
 		g.o.Voice.Play(s.Voice)
 	}
-	g.o.Log.Info().Str("screen", s.Name).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen received")
+	g.o.Log.Info().Str("screen", string(s.Name)).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen received")
 }
 
 func (g *Game) readInput() error {
@@ -238,7 +238,7 @@ func (g *Game) Draw(dst *ebiten.Image) {
 		Paint(dst, p, g.o.Font)
 		if !p.Fits && g.warnedNoFit != g.cur.Seq+1 {
 			g.warnedNoFit = g.cur.Seq + 1
-			g.o.Log.Warn().Str("screen", g.cur.Name).Float64("body_px", p.BodySize).Float64("min_px", p.MinBody).Msg("texts too long; drawn below the minimum size")
+			g.o.Log.Warn().Str("screen", string(g.cur.Name)).Float64("body_px", p.BodySize).Float64("min_px", p.MinBody).Msg("texts too long; drawn below the minimum size")
 		}
 	}
 	g.lastDrawCost = g.o.Now().Sub(start)

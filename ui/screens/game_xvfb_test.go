@@ -12,7 +12,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/rs/zerolog"
 
-	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/ui/layout"
 	"github.com/transferguard/transferguard/ui/samples"
 )
@@ -70,7 +70,7 @@ func TestGameDrawsOnlyOnChangeAndCountsDown(t *testing.T) {
 	if painted, _ := frame(t, g, canvas); !painted {
 		t.Fatal("first frame not painted")
 	}
-	s, _ := samples.Get(screen.TransferWarning, "zh")
+	s, _ := samples.Get(wire.ScreenTransferWarning, "zh")
 	s.Seq = 5
 	g.Show(s)
 	if painted, _ := frame(t, g, canvas); !painted {

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/ui/layout"
 	"github.com/transferguard/transferguard/ui/samples"
 )
@@ -105,7 +105,7 @@ func writePNG(path string, img image.Image) error {
 // TestTextIsActuallyDrawn guards against a blank or tofu-only render: the
 // high-risk screen must put text-coloured pixels inside the body area.
 func TestTextIsActuallyDrawn(t *testing.T) {
-	s, _ := samples.Get(screen.HighRisk, "zh")
+	s, _ := samples.Get(wire.ScreenHighRisk, "zh")
 	var img *image.RGBA
 	var plan layout.Plan
 	onLoop(func() { img, plan = Render(s, 800, 600, layout.Phase{}, font) })

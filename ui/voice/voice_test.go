@@ -8,13 +8,13 @@ package voice
 import (
 	"testing"
 
-	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 func TestEveryVoicedScreenHasClipsInBothLanguages(t *testing.T) {
-	for _, name := range []string{screen.Reminder, screen.TransferWarning, screen.HighRisk, screen.StaffComing} {
+	for _, name := range []wire.ScreenName{wire.ScreenReminder, wire.ScreenTransferWarning, wire.ScreenHighRisk, wire.ScreenStaffComing} {
 		for _, lang := range []string{"zh", "en"} {
-			pcm, err := Decode(name + "_" + lang)
+			pcm, err := Decode(string(name) + "_" + lang)
 			if err != nil {
 				t.Errorf("%s_%s: %v", name, lang, err)
 				continue
