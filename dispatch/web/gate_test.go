@@ -62,12 +62,15 @@ func newFloodRig(t *testing.T) *floodRig {
 
 // badLogin posts a wrong password for an unknown name from address n and
 // returns the status and Retry-After.
-func (f *floodRig) badLogin(n int) (int, string, error) {
+func (f *floodRig) badLogin(n int) (int, string, error) { return f.badLoginFrom(n, n) }
+
+// badLoginFrom posts a wrong password for name n from address addr.
+func (f *floodRig) badLoginFrom(n, addr int) (int, string, error) {
 	form := url.Values{"csrf": {f.csrf}, "name": {fmt.Sprintf("nobody%d", n)}, "password": {"wrong"}}
 	req, _ := http.NewRequest(http.MethodPost, f.url+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Cookie", loginCookie+"="+f.csrf)
-	req.Header.Set("X-Test-Addr", fmt.Sprintf("10.1.%d.%d", n>>8&255, n&255))
+	req.Header.Set("X-Test-Addr", fmt.Sprintf("10.1.%d.%d", addr>>8&255, addr&255))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, "", err

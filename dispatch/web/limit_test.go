@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -96,5 +97,23 @@ func TestFullTableEvictsOldestThrottledLast(t *testing.T) {
 	tb.fail("f", l0.Add(failWindow+time.Hour)) // everything expired: all dropped, f kept
 	if len(tb.m) != 1 {
 		t.Fatalf("expired keys kept: %d", len(tb.m))
+	}
+}
+
+// Through the real handler: one address trying a new name each time is
+// refused with 429 and a Retry-After once it has used the address's budget.
+func TestLoginThrottlesAnAddressAcrossNames(t *testing.T) {
+	f := newFloodRig(t)
+	for n := range maxAddrFailures {
+		if st, _, err := f.badLoginFrom(n, 7); err != nil || st != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d %v, want 401", n, st, err)
+		}
+	}
+	st, ra, err := f.badLoginFrom(maxAddrFailures, 7)
+	if err != nil || st != http.StatusTooManyRequests || ra != "900" {
+		t.Fatalf("after %d names from one address: status %d, Retry-After %q (%v), want 429 and 900", maxAddrFailures, st, ra, err)
+	}
+	if st, _, _ := f.badLoginFrom(maxAddrFailures, 8); st != http.StatusUnauthorized {
+		t.Fatalf("another address: status %d, want 401", st)
 	}
 }
