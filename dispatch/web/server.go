@@ -17,6 +17,13 @@
 // APIs answer 401. Every POST needs the session's CSRF token (form field
 // "csrf" or header X-CSRF-Token), else 403. An incident of a site the user
 // may not see answers 404 to every request, so its existence does not leak.
+//
+// Anyone who reaches the console may try to log in, so a login is made
+// cheap to refuse: throttled names and addresses get 429 before any
+// hashing (limit.go), and password hashing runs behind a per-CPU gate that
+// answers 503 when saturated (gate.go), so no flood of logins can take
+// more than a fixed amount of memory. /healthz needs no session and tells
+// only whether the broker link is up.
 package web
 
 import (
