@@ -77,7 +77,7 @@ func TestUseradd(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"--group", "a/b"}, {"--nope"}, {"extra"}} {
+	for _, args := range [][]string{{"--group", "a/b"}, {"--nope"}, {"extra"}, {"--cert", "c.pem"}, {"--key", "k.pem"}} {
 		if _, err := parseServe(args); err == nil {
 			t.Errorf("%v accepted", args)
 		} else if _, ok := err.(usageError); !ok {

@@ -26,6 +26,7 @@ import (
 // serveFlags are the service's flags.
 type serveFlags struct {
 	broker, db, listen, group, config, clientID, brokerUser, logLevel string
+	ca, cert, key                                                     string
 	secureCookies, leaveOnStop                                        bool
 	workers                                                           int
 }
@@ -40,6 +41,9 @@ func parseServe(args []string) (serveFlags, error) {
 	fs.StringVar(&f.config, "config", "", "YAML: escalation ladder, sites, bootstrap users")
 	fs.StringVar(&f.clientID, "client-id", "", "MQTT client id, stable per instance (default tgdispatch-<group>-<host>)")
 	fs.StringVar(&f.brokerUser, "broker-user", "", "broker user name; the password is read from $TGDISPATCH_BROKER_PASSWORD")
+	fs.StringVar(&f.ca, "ca", "", "PEM CA bundle to verify the broker (ssl://); default: the system roots")
+	fs.StringVar(&f.cert, "cert", "", "PEM client certificate for the broker (mutual TLS); needs --key")
+	fs.StringVar(&f.key, "key", "", "PEM private key of --cert")
 	fs.StringVar(&f.logLevel, "log-level", "info", "zerolog level")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (set when the console is served over https)")
 	fs.BoolVar(&f.leaveOnStop, "leave-on-stop", false, "leave the shared subscription at shutdown (retiring an instance for good)")
@@ -49,6 +53,9 @@ func parseServe(args []string) (serveFlags, error) {
 	}
 	if fs.NArg() > 0 {
 		return f, usageError{errors.New("unexpected argument " + fs.Arg(0))}
+	}
+	if (f.cert == "") != (f.key == "") {
+		return f, usageError{errors.New("--cert and --key go together")}
 	}
 	if !envelope.ValidID(f.group) {
 		return f, usageError{errors.New("--group must match [A-Za-z0-9_-]{1,64}")}
@@ -92,8 +99,11 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 	if err := bootstrapUsers(ctx, st, cfg.Users, log); err != nil {
 		return err
 	}
-	mq, err := ingest.New(ingest.Config{Broker: f.broker, ClientID: f.clientID, Group: f.group, Username: f.brokerUser,
-		Password: os.Getenv("TGDISPATCH_BROKER_PASSWORD"), Workers: f.workers, LeaveOnStop: f.leaveOnStop}, log)
+	bc, err := brokerConfig(f)
+	if err != nil {
+		return err
+	}
+	mq, err := ingest.New(bc, log)
 	if err != nil {
 		return usageError{err}
 	}
@@ -104,7 +114,7 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 		return usageError{err}
 	}
 	console, err := web.New(web.Options{Store: st, Actions: svc, Feed: hub, Sites: cfg.Sites, Ladder: *cfg.Escalation,
-		Location: loc, SecureCookies: f.secureCookies, Log: log})
+		Location: loc, SecureCookies: f.secureCookies, Health: mq.Health, Log: log})
 	if err != nil {
 		return err
 	}
@@ -113,6 +123,7 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 		return usageError{err}
 	}
 	log.Info().Str("listen", ln.Addr().String()).Str("broker", f.broker).Msg("tgdispatch started")
+	warnInsecure(ctx, f, ln.Addr(), cfg.Users, st, log)
 	return run(ctx, ln, console, mq, svc, log)
 }
 

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/wire"
 )
@@ -37,6 +39,11 @@ type Config struct {
 	// (scale-in). Off, the broker queues its share until it comes back.
 	LeaveOnStop bool
 	AckTimeout  time.Duration // bound on every broker answer; default 10 s
+	// TLS verifies the broker and carries the client certificate (from
+	// mqttlink.TLSConfig, as tgagent and tgctl use); nil: plain TCP unless
+	// the URL is ssl://, then the system roots.
+	TLS   *tls.Config
+	Clock clock.Clock // times the link's ups and downs for Health; nil: wall clock
 }
 
 // Client is the broker connection of one instance.
@@ -47,6 +54,7 @@ type Client struct {
 	log  zerolog.Logger
 	work chan mqtt.Message
 	stop chan struct{}
+	link linkState
 }
 
 // queue is how many received messages wait for a worker before paho's
@@ -67,16 +75,25 @@ func New(cfg Config, log zerolog.Logger) (*Client, error) {
 	if cfg.AckTimeout <= 0 {
 		cfg.AckTimeout = 10 * time.Second
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
 	cl := &Client{cfg: cfg, log: log.With().Str("component", "ingest").Logger(),
-		work: make(chan mqtt.Message, queue), stop: make(chan struct{})}
+		work: make(chan mqtt.Message, queue), stop: make(chan struct{}), link: linkState{clock: cfg.Clock, since: cfg.Clock.Now()}}
 	o := mqtt.NewClientOptions().AddBroker(cfg.Broker).SetClientID(cfg.ClientID).
 		SetCleanSession(false).SetAutoReconnect(true).SetConnectRetry(true).
 		SetMaxReconnectInterval(5 * time.Second).SetKeepAlive(30 * time.Second).
 		SetOrderMatters(false).SetAutoAckDisabled(true).SetResumeSubs(true).
-		SetOnConnectHandler(cl.subscribe).
-		SetConnectionLostHandler(func(_ mqtt.Client, err error) { cl.log.Warn().Err(err).Msg("broker connection lost") })
+		SetOnConnectHandler(func(c mqtt.Client) { cl.link.up(); cl.subscribe(c) }).
+		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
+			cl.link.down()
+			cl.log.Warn().Err(err).Msg("broker connection lost")
+		})
 	if cfg.Username != "" {
 		o.SetUsername(cfg.Username).SetPassword(cfg.Password)
+	}
+	if cfg.TLS != nil {
+		o.SetTLSConfig(cfg.TLS)
 	}
 	cl.c = mqtt.NewClient(o)
 	return cl, nil

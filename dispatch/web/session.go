@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -103,21 +104,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, pw := r.PostFormValue("name"), r.PostFormValue("password")
-	key, now := limitKey(r, name), s.o.Clock.Now()
-	if s.lim.blocked(key, now) {
-		s.log.Warn().Str("user", name).Msg("login throttled")
+	addr, now := clientAddr(r), s.o.Clock.Now()
+	if s.lim.blocked(name, addr, now) {
+		s.log.Warn().Str("user", name).Str("addr", addr).Msg("login throttled")
+		w.Header().Set("Retry-After", strconv.Itoa(int(failWindow.Seconds())))
 		s.loginForm(w, r, http.StatusTooManyRequests, "login.throttled")
 		return
 	}
-	u, err := s.o.Store.User(r.Context(), name)
-	hash := u.Hash
-	if err != nil {
-		hash = s.pool.get() // same work for unknown names: no user enumeration by timing
+	u, ok, done := s.checkLogin(r.Context(), name, pw)
+	if !done {
+		s.log.Warn().Str("user", name).Str("addr", addr).Msg("login refused: password hashing saturated")
+		w.Header().Set("Retry-After", hashRetryAfter)
+		s.loginForm(w, r, http.StatusServiceUnavailable, "login.busy")
+		return
 	}
-	ok, _ := auth.CheckPassword(hash, pw)
-	if err != nil || !ok {
-		s.lim.fail(key, now)
-		s.log.Warn().Str("user", name).Msg("login failed")
+	if !ok {
+		s.lim.fail(name, addr, now)
+		s.log.Warn().Str("user", name).Str("addr", addr).Msg("login failed")
 		s.loginForm(w, r, http.StatusUnauthorized, "login.wrong")
 		return
 	}
@@ -133,11 +136,31 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	s.lim.succeed(key)
+	s.lim.succeed(name, addr)
 	s.log.Info().Str("user", u.Name).Str("role", u.Role).Msg("login")
 	s.setCookie(w, sessionCookie, token, int(s.o.SessionTTL.Seconds()))
 	s.setCookie(w, loginCookie, "", -1)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// checkLogin checks name's password inside the hash gate. done is false
+// when the gate refused (too many hashes running and waiting): nothing was
+// checked. Unknown names are checked against a dummy hash of the same
+// cost, so timing does not tell which names exist.
+func (s *Server) checkLogin(ctx context.Context, name, pw string) (u store.User, ok, done bool) {
+	if !s.gate.enter(ctx) {
+		return u, false, false
+	}
+	defer s.gate.leave()
+	s.hashing.add(1)
+	defer s.hashing.add(-1)
+	u, err := s.o.Store.User(ctx, name)
+	hash := u.Hash
+	if err != nil {
+		hash = s.pool.get()
+	}
+	ok, _ = auth.CheckPassword(hash, pw)
+	return u, ok && err == nil, true
 }
 
 // logout ends the session.

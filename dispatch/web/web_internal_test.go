@@ -1,8 +1,11 @@
 package web
 
 import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
-	"time"
 )
 
 func TestMoney(t *testing.T) {
@@ -13,24 +16,22 @@ func TestMoney(t *testing.T) {
 	}
 }
 
-func TestLimiter(t *testing.T) {
-	var l limiter
-	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	for n := 0; n < maxFailures; n++ {
-		if l.blocked("a", t0) {
-			t.Fatalf("blocked after %d failures", n)
-		}
-		l.fail("a", t0.Add(time.Duration(n)*time.Second))
+func TestHealthz(t *testing.T) {
+	var health error
+	s, err := New(Options{Health: func() error { return health }})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !l.blocked("a", t0.Add(time.Minute)) || l.blocked("b", t0.Add(time.Minute)) {
-		t.Fatal("want a blocked, b not")
+	get := func() (int, string) {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+		return w.Code, w.Body.String()
 	}
-	if l.blocked("a", t0.Add(failWindow+time.Minute)) {
-		t.Fatal("still blocked after the window")
+	if code, body := get(); code != http.StatusOK || body != "ok\n" {
+		t.Fatalf("healthy: %d %q, want 200 ok", code, body)
 	}
-	l.fail("a", t0)
-	l.succeed("a")
-	if len(l.fails["a"]) != 0 {
-		t.Fatal("success did not clear failures")
+	health = errors.New("broker tcp://b:1883 unreachable for 31s")
+	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, "unreachable for 31s") {
+		t.Fatalf("broker down: %d %q, want 503 naming the cause", code, body)
 	}
 }

@@ -41,6 +41,14 @@ type Broker struct {
 // connections and stops it when the test ends.
 func Start(t testing.TB) *Broker {
 	t.Helper()
+	return StartWithConfig(t, "")
+}
+
+// StartWithConfig is Start with extra lines in the listener's section of
+// mosquitto.conf, e.g. PKI.Listener's TLS settings; URL still says tcp://,
+// use SSLURL for a TLS listener.
+func StartWithConfig(t testing.TB, listener string) *Broker {
+	t.Helper()
 	bin := find()
 	if bin == "" {
 		t.Fatal("mosquittotest: mosquitto not found on PATH or in /usr/sbin; " +
@@ -50,8 +58,8 @@ func Start(t testing.TB) *Broker {
 	b.conf = filepath.Join(t.TempDir(), "mosquitto.conf")
 	// "user root": mosquitto started as root otherwise switches to user
 	// mosquitto, which cannot read files in the test's temp dir.
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"+
-		"user root\nlog_dest stderr\nlog_type error\nlog_type warning\n", b.port)
+	conf := fmt.Sprintf("listener %d 127.0.0.1\n%sallow_anonymous true\npersistence false\n"+
+		"user root\nlog_dest stderr\nlog_type error\nlog_type warning\n", b.port, listener)
 	if err := os.WriteFile(b.conf, []byte(conf), 0o644); err != nil {
 		t.Fatalf("mosquittotest: write config: %v", err)
 	}
@@ -86,6 +94,9 @@ func (b *Broker) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.It
 
 // URL is the broker address as paho and tgagent take it: tcp://host:port.
 func (b *Broker) URL() string { return "tcp://" + b.Addr() }
+
+// SSLURL is the address as ssl://host:port, for a TLS listener.
+func (b *Broker) SSLURL() string { return "ssl://" + b.Addr() }
 
 // start launches the process and waits for the port.
 func (b *Broker) start() {

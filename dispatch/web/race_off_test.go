@@ -1,0 +1,6 @@
+//go:build !race
+
+package web
+
+// raceDetector tells memory tests whether -race inflates the process.
+const raceDetector = false
