@@ -66,10 +66,10 @@ func startShipped(t *testing.T, p pki, acl string) *mosquittotest.Broker {
 	return mosquittotest.StartConf(t, "ssl", func(port int) string {
 		conf := "user root\n" + string(raw)
 		for old, repl := range map[string]string{
-			"/etc/mosquitto/transferguard/":                 dir + "/",
-			"listener 8883":                                 fmt.Sprintf("listener %d 127.0.0.1", port),
-			"persistence_location /var/lib/mosquitto/":      "persistence_location " + dir + "/",
-			"pid_file /run/mosquitto/mosquitto.pid":         "pid_file " + dir + "/pid",
+			"/etc/mosquitto/transferguard/":                  dir + "/",
+			"listener 8883":                                  fmt.Sprintf("listener %d 127.0.0.1", port),
+			"persistence_location /var/lib/mosquitto/":       "persistence_location " + dir + "/",
+			"pid_file /run/mosquitto/mosquitto.pid":          "pid_file " + dir + "/pid",
 			"log_dest file /var/log/mosquitto/mosquitto.log": "log_dest stderr",
 		} {
 			if !strings.Contains(conf, old) {
@@ -81,11 +81,21 @@ func startShipped(t *testing.T, p pki, acl string) *mosquittotest.Broker {
 	})
 }
 
-// lockedNoCertificate: without a client certificate there is no session.
+// lockedNoCertificate: without a client certificate from the fleet's CA
+// there is no session, whatever name the certificate bears.
 func lockedNoCertificate(t *testing.T, p pki, url string) {
 	if c, err := p.dial(url, ""); err == nil {
 		c.Disconnect(100)
-		t.Fatal("a client without a certificate connected")
+		t.Error("a client without a certificate connected")
+	}
+	other := filepath.Join(t.TempDir(), "other")
+	mustTgctl(t, "cert", "ca", "--out", other)
+	mustTgctl(t, "cert", "issue", "--ca", other, "--cn", idDispatch, "--out", other)
+	c, err := dialTLS(url, filepath.Join(p.ca, caCertFile), filepath.Join(other, idDispatch+".crt"),
+		filepath.Join(other, idDispatch+".key"), idDispatch)
+	if err == nil {
+		c.Disconnect(100)
+		t.Error("a certificate from another CA connected")
 	}
 	p.mustDial(t, url, idT1).Disconnect(100) // the positive control
 }
