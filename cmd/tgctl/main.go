@@ -30,8 +30,7 @@ commands:
   watch   --broker URL [--site S] [--json]      print alerts, sessions and status changes until SIGINT
   dispatch --broker URL --site S --terminal T --alert ID --state claimed|arrived|resolved  as a guard console
   acl     --inventory FILE [--out FILE]         mosquitto acl_file: each terminal locked to its own topics
-  cert ca --out DIR                             make an offline CA (ECDSA P-256) for broker client certificates
-  cert issue --ca DIR --cn NAME --out DIR [--server --dns H --ip A]  issue a client (or server) certificate
+  cert    ca --out DIR | issue --ca DIR --cn NAME --out DIR [--server]  offline CA and broker TLS certificates
 
 tgctl <command> -h lists the flags of a command (docs/tgctl.md).`
 
