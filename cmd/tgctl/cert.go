@@ -21,6 +21,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math/big"
@@ -50,6 +51,9 @@ func runCert(args []string, stdout, stderr io.Writer) error {
 		return runCertCA(args[1:], stdout, stderr)
 	case "issue":
 		return runCertIssue(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprintln(stderr, "usage: tgctl cert ca --out DIR | tgctl cert issue --ca DIR --cn NAME --out DIR [--server --dns H --ip A]")
+		return flag.ErrHelp
 	}
 	return usagef("unknown subcommand %q (ca, issue)", args[0])
 }
