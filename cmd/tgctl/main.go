@@ -29,6 +29,8 @@ commands:
   status  --broker URL [--site S] [--json]      table of every terminal's status and config state
   watch   --broker URL [--site S] [--json]      print alerts, sessions and status changes until SIGINT
   dispatch --broker URL --site S --terminal T --alert ID --state claimed|arrived|resolved  as a guard console
+  acl     --inventory FILE [--out FILE]         mosquitto acl_file: each terminal locked to its own topics
+  cert    ca --out DIR | issue --ca DIR --cn NAME --out DIR [--server]  offline CA and broker TLS certificates
 
 tgctl <command> -h lists the flags of a command (docs/tgctl.md).`
 
@@ -50,6 +52,8 @@ var commands = map[string]command{
 	"status":   runStatus,
 	"watch":    runWatch,
 	"dispatch": runDispatch,
+	"acl":      runACL,
+	"cert":     runCert,
 }
 
 func main() {
@@ -67,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, status, watch, dispatch)\n", args[0])
+		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, status, watch, dispatch, acl, cert)\n", args[0])
 		return 2
 	}
 	err := cmd(args[1:], stdout, stderr)

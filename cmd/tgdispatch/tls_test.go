@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"path"
 	"testing"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/remote"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/dispatch/ingest"
 	"github.com/transferguard/transferguard/drivers/mqttlink"
 	"github.com/transferguard/transferguard/internal/mosquittotest"
@@ -25,7 +24,7 @@ func (alerts) HandleStatus(context.Context, string, string, envelope.Status) err
 	return nil
 }
 func (alerts) HandleSession(context.Context, envelope.SessionRecord) error { return nil }
-func (alerts) HandleConfigState(context.Context, string, string, remote.State) error {
+func (alerts) HandleConfigState(context.Context, string, string, envelope.ConfigState) error {
 	return nil
 }
 
@@ -67,7 +66,7 @@ func TestBrokerMutualTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	topic := path.Join(path.Dir(ingest.DispatchTopic("S1", "T1")), envelope.TopicAlert)
+	topic := wire.TerminalTopic("S1", "T1", wire.TopicAlert)
 	// tgdispatch subscribes once connected; publish until the alert comes through.
 	deadline := time.After(10 * time.Second)
 	for {

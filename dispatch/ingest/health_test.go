@@ -10,7 +10,6 @@ import (
 
 	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/remote"
 	"github.com/transferguard/transferguard/internal/mosquittotest"
 )
 
@@ -58,7 +57,7 @@ func (nopHandler) HandleStatus(context.Context, string, string, envelope.Status)
 	return nil
 }
 func (nopHandler) HandleSession(context.Context, envelope.SessionRecord) error { return nil }
-func (nopHandler) HandleConfigState(context.Context, string, string, remote.State) error {
+func (nopHandler) HandleConfigState(context.Context, string, string, envelope.ConfigState) error {
 	return nil
 }
 

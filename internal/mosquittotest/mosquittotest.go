@@ -26,10 +26,11 @@ const startTimeout = 10 * time.Second
 
 // Broker is one mosquitto process on a fixed loopback port.
 type Broker struct {
-	t    testing.TB
-	bin  string
-	conf string
-	port int
+	t      testing.TB
+	bin    string
+	conf   string
+	port   int
+	scheme string // "tcp" or "ssl"
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -49,18 +50,27 @@ func Start(t testing.TB) *Broker {
 // use SSLURL for a TLS listener.
 func StartWithConfig(t testing.TB, listener string) *Broker {
 	t.Helper()
+	return StartConf(t, "tcp", func(port int) string {
+		return fmt.Sprintf("listener %d 127.0.0.1\n%sallow_anonymous true\npersistence false\n"+
+			"user root\nlog_dest stderr\nlog_type error\nlog_type warning\n", port, listener)
+	})
+}
+
+// StartConf runs mosquitto with the configuration conf returns for a free
+// loopback port; scheme ("tcp" or "ssl") is what URL reports. The
+// configuration must listen on 127.0.0.1:port and should say "user root":
+// mosquitto started as root otherwise switches to user mosquitto, which
+// cannot read files in the test's temp dir.
+func StartConf(t testing.TB, scheme string, conf func(port int) string) *Broker {
+	t.Helper()
 	bin := find()
 	if bin == "" {
 		t.Fatal("mosquittotest: mosquitto not found on PATH or in /usr/sbin; " +
 			"install it (apt-get install mosquitto): MQTT tests need a real broker")
 	}
-	b := &Broker{t: t, bin: bin, port: freePort(t)}
+	b := &Broker{t: t, bin: bin, port: freePort(t), scheme: scheme}
 	b.conf = filepath.Join(t.TempDir(), "mosquitto.conf")
-	// "user root": mosquitto started as root otherwise switches to user
-	// mosquitto, which cannot read files in the test's temp dir.
-	conf := fmt.Sprintf("listener %d 127.0.0.1\n%sallow_anonymous true\npersistence false\n"+
-		"user root\nlog_dest stderr\nlog_type error\nlog_type warning\n", b.port, listener)
-	if err := os.WriteFile(b.conf, []byte(conf), 0o644); err != nil {
+	if err := os.WriteFile(b.conf, []byte(conf(b.port)), 0o644); err != nil {
 		t.Fatalf("mosquittotest: write config: %v", err)
 	}
 	t.Cleanup(b.Stop)
@@ -92,8 +102,9 @@ func freePort(t testing.TB) int {
 // Addr is host:port of the listener.
 func (b *Broker) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(b.port)) }
 
-// URL is the broker address as paho and tgagent take it: tcp://host:port.
-func (b *Broker) URL() string { return "tcp://" + b.Addr() }
+// URL is the broker address as paho and tgagent take it: tcp://host:port,
+// or ssl://host:port for a broker from StartTLS.
+func (b *Broker) URL() string { return b.scheme + "://" + b.Addr() }
 
 // SSLURL is the address as ssl://host:port, for a TLS listener.
 func (b *Broker) SSLURL() string { return "ssl://" + b.Addr() }
