@@ -33,4 +33,7 @@ type FromDisplay struct {
 	Source string `json:"source,omitempty"` // touch, click, key
 	Key    string `json:"key,omitempty"`    // for key: ENTER, ESCAPE, …
 	Seq    uint64 `json:"seq,omitempty"`    // the screen it was aimed at
+	// Choice is the id of the button a touch or click landed inside; empty
+	// for a touch outside every button (which never chooses).
+	Choice string `json:"choice,omitempty"`
 }

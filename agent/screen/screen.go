@@ -48,8 +48,57 @@ type Screen struct {
 	CountdownLabel string `json:"countdown_label,omitempty"`
 	Ack            bool   `json:"ack,omitempty"`
 	AckPrompt      string `json:"ack_prompt,omitempty"`
+	// Choices are the buttons the screen offers, in reading order (CONTRACT
+	// §6, §15). A display draws each as an equal, large button labelled
+	// with Label (which names its terminal key), and reports a touch or
+	// click inside one as an input with Choice set; a touch anywhere else
+	// is reported without Choice and never chooses. Choices with
+	// AfterCountdown are drawn (disabled) during the countdown and become
+	// active only when it reaches zero.
+	Choices []Choice `json:"choices,omitempty"`
+	// Pictogram names a vector pictogram the display draws beside the
+	// title, so someone who reads poorly still gets the message.
+	Pictogram Pictogram `json:"pictogram,omitempty"`
 	// Voice names the spoken clip to play once when the screen appears.
 	Voice string `json:"voice,omitempty"`
 	// Decided is when the agent decided the screen (its clock).
 	Decided time.Time `json:"decided"`
 }
+
+// Choice is one button of a screen.
+type Choice struct {
+	// ID is what the display reports back: continue, stop, help on the
+	// transfer warning; an answer id on a question.
+	ID string `json:"id"`
+	// Label is the button's text, naming its key ("不转了，请按【取消】键").
+	Label string `json:"label"`
+	// Key is the terminal key that makes the same choice (ENTER, CANCEL,
+	// F1…F8), for a display that also takes a keyboard.
+	Key string `json:"key,omitempty"`
+	// AfterCountdown: the button works only once the countdown is over.
+	AfterCountdown bool `json:"after_countdown,omitempty"`
+	// Primary marks the safe choice (stop), which a display may draw with
+	// the stronger colour; all choices stay the same size.
+	Primary bool `json:"primary,omitempty"`
+}
+
+// Pictogram names a vector drawing.
+type Pictogram string
+
+// Pictograms tgscreen draws.
+const (
+	PictogramNone     Pictogram = ""
+	PictogramHangUp   Pictogram = "hang_up"  // a phone, crossed out
+	PictogramShield   Pictogram = "shield"   // your money is safe
+	PictogramStaff    Pictogram = "staff"    // a person coming
+	PictogramStop     Pictogram = "stop"     // a raised hand
+	PictogramQuestion Pictogram = "question" // a question mark
+	PictogramWarning  Pictogram = "warning"  // a triangle with !
+)
+
+// Choice ids on the transfer warning (CONTRACT §6).
+const (
+	ChoiceContinue = "continue"
+	ChoiceStop     = "stop"
+	ChoiceHelp     = "help"
+)
