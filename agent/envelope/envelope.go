@@ -36,7 +36,10 @@ type Dispatch struct {
 	AlertID string             `json:"alert_id"`
 	State   wire.DispatchState `json:"state"`
 	Guard   string             `json:"guard,omitempty"`
-	ETAS    int                `json:"eta_s,omitempty"`
+	// GuardName is the display name a supervisor gave the guard (王师傅);
+	// the customer's screen shows it, never the login name (CONTRACT §7).
+	GuardName string `json:"guard_name,omitempty"`
+	ETAS      int    `json:"eta_s,omitempty"`
 }
 
 // ValidID reports whether s may be a site or terminal id (CONTRACT §1):
