@@ -13,11 +13,17 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
 stage() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
 
-stage "install system packages"
-bash scripts/deps.sh
+if [ -z "${QUICK:-}" ]; then
+  stage "install system packages"
+  bash scripts/deps.sh
+fi
 
-stage "vet and build"
+stage "vet, staticcheck and build"
 go vet ./...
+for tags in integration xvfb e2e pg load; do go vet -tags "$tags" ./...; done
+# staticcheck at a pinned version, from the Go module proxy.
+STATICCHECK_VERSION=v0.8.2
+GOFLAGS= go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
 go build -o bin/ ./cmd/...
 
 # Packages that link Ebiten need an X server even to start a test binary,

@@ -57,7 +57,7 @@ func (q Queries) CreateIncident(ctx context.Context, i *incident.Incident, steps
 	if err != nil {
 		return false, err
 	}
-	res, err := q.exec(ctx, `INSERT INTO incidents (`+incidentCols+`) VALUES (`+marks(39)+`) ON CONFLICT (alert_id) DO NOTHING`, args...)
+	res, err := q.exec(ctx, `INSERT INTO incidents (`+incidentCols+`) VALUES (`+marks(len(incidentColumns))+`) ON CONFLICT (alert_id) DO NOTHING`, args...)
 	if err != nil {
 		return false, fmt.Errorf("store: insert incident: %w", err)
 	}
@@ -74,7 +74,7 @@ func (q Queries) UpdateIncident(ctx context.Context, i *incident.Incident, steps
 	if err != nil {
 		return err
 	}
-	cols := strings.Split(strings.Join(strings.Fields(incidentCols), ""), ",")
+	cols := incidentColumns
 	set := make([]string, 0, len(cols))
 	vals := make([]any, 0, len(cols)+1)
 	for n, c := range cols {
@@ -197,6 +197,10 @@ func siteFilter(sites []string) (string, []any) {
 }
 
 // marks is "?, ?, …" n times.
+// incidentColumns are incidentCols one by one; the INSERT's placeholders
+// are counted from it, so adding a column cannot leave them behind.
+var incidentColumns = strings.Split(strings.Join(strings.Fields(incidentCols), ""), ",")
+
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 func (q Queries) one(ctx context.Context, query string, args ...any) (incident.Incident, error) {

@@ -85,13 +85,13 @@ type Options struct {
 
 // Server is the console's HTTP handler.
 type Server struct {
-	o    Options
-	tpl  map[string]*template.Template // by language
-	mux  *http.ServeMux
-	log  zerolog.Logger
-	pool *dummyHash
-	lim  *limiter
-	gate *hashGate // bounds concurrent argon2 work
+	o           Options
+	tpl         map[string]*template.Template // by language
+	mux         *http.ServeMux
+	log         zerolog.Logger
+	unknownUser *dummyHash // hashed against for unknown names, so timing does not tell them
+	lim         *limiter
+	gate        *hashGate // bounds concurrent argon2 work
 	// hashing counts password checks in flight (tests check the gate's bound)
 	hashing gauge
 }
@@ -107,7 +107,7 @@ func New(o Options) (*Server, error) {
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{o: o, mux: http.NewServeMux(), log: o.Log.With().Str("component", "web").Logger(), pool: newDummyHash(),
+	s := &Server{o: o, mux: http.NewServeMux(), log: o.Log.With().Str("component", "web").Logger(), unknownUser: newDummyHash(),
 		tpl: map[string]*template.Template{}, lim: newLimiter(), gate: newHashGate(o.HashSlots)}
 	for lang := range messages {
 		tpl, err := template.New("").Funcs(s.funcs(lang)).ParseFS(templateFS, "templates/*.html")

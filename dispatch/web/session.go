@@ -157,7 +157,7 @@ func (s *Server) checkLogin(ctx context.Context, name, pw string) (u store.User,
 	u, err := s.o.Store.User(ctx, name)
 	hash := u.Hash
 	if err != nil {
-		hash = s.pool.get()
+		hash = s.unknownUser.get()
 	}
 	ok, _ = auth.CheckPassword(hash, pw)
 	return u, ok && err == nil, true

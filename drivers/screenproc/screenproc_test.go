@@ -42,7 +42,7 @@ func fakeScreen() {
 		if m.Screen.Name == "die" {
 			os.Exit(1)
 		}
-		out.Encode(screen.FromDisplay{Type: msgShown, Seq: m.Screen.Seq})
+		out.Encode(screen.FromDisplay{Type: screen.MsgShown, Seq: m.Screen.Seq})
 		out.Encode(screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceKey, Key: "ENTER", Seq: m.Screen.Seq})
 	}
 }

@@ -10,9 +10,6 @@ import (
 	"github.com/transferguard/transferguard/agent/screen"
 )
 
-// msgShown is tgscreen's "drawn" notice.
-const msgShown = screen.MsgShown
-
 // maxLine bounds one line from tgscreen; its messages are tiny.
 const maxLine = 64 << 10
 
@@ -62,7 +59,7 @@ func (p *Proc) readLoop(r io.Reader, ready chan<- struct{}) error {
 			default:
 				p.log.Warn().Str("source", m.Source).Msg("input dropped: nobody reads Inputs")
 			}
-		case msgShown:
+		case screen.MsgShown:
 			if p.cfg.OnShown != nil {
 				p.cfg.OnShown(m.Seq)
 			}

@@ -58,7 +58,10 @@ func (s *subscriber) keep(ctx context.Context) {
 			SetConnectionLostHandler(func(mqtt.Client, error) { close(lost) })
 		c := mqtt.NewClient(opts)
 		if tok := c.Connect(); !tok.WaitTimeout(2*time.Second) || tok.Error() != nil {
-			sleep(ctx, 20*time.Millisecond)
+			select {
+			case <-ctx.Done():
+			case <-time.After(20 * time.Millisecond):
+			}
 			continue
 		}
 		tok := c.Subscribe("tg/v1/#", 1, s.handle)
@@ -75,13 +78,6 @@ func (s *subscriber) keep(ctx context.Context) {
 			c.Disconnect(50)
 		case <-lost:
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
 	}
 }
 
