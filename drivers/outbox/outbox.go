@@ -201,7 +201,11 @@ func (o *Outbox) Publish(m envelope.Message) error {
 			Msg("outbox write failed; queueing in memory until the disk takes writes (storage degraded)")
 	}
 	o.setDegraded(true)
-	if gone := o.mem.push(e); gone != "" && (gone == string(wire.TopicAlert) || o.mem.evicted%fullLogEvery == 1) {
+	gone := o.mem.push(e)
+	if gone != "" {
+		o.account(gone, -1)
+	}
+	if gone != "" && (gone == string(wire.TopicAlert) || o.mem.evicted%fullLogEvery == 1) {
 		o.log.Error().Str("topic", gone).Int("evicted_total", o.mem.evicted).Msg("memory queue full, oldest evicted")
 	}
 	o.account(string(m.Topic), +1)
