@@ -29,6 +29,9 @@ type Status struct {
 	Agent string    `json:"agent"`
 	Link  string    `json:"link"` // up, down
 	UI    string    `json:"ui"`   // up, down, off
+	// Storage is wire.StorageOK or wire.StorageDegraded (CONTRACT §12);
+	// empty from agents before it existed.
+	Storage string `json:"storage,omitempty"`
 }
 
 // Dispatch is a guard console's word on an alert (console → agent).

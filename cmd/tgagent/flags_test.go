@@ -46,10 +46,11 @@ func TestFlagsOverrideConfigFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.site != "FLAG" || o.terminal != "T9" || o.serial.Baud != 9600 || o.serial.DataBits != 8 || o.ui != "none" {
+	// Data bits left unset: zero, the serial driver's default (8).
+	if o.Site != "FLAG" || o.Terminal != "T9" || o.Serial.Baud != 9600 || o.Serial.DataBits != 0 || o.UI != "none" {
 		t.Errorf("options = %+v", o)
 	}
-	if o.file.Policy["timings"] == nil {
+	if o.Policy["timings"] == nil {
 		t.Error("policy layer of the file lost")
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/rs/zerolog"
+
+	"github.com/transferguard/transferguard/agent/clock"
 )
 
 // exitUsage is the exit code for bad flags or an unusable configuration.
@@ -28,9 +30,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "tgagent: %v\n", err)
 		os.Exit(exitUsage)
 	}
-	level, _ := zerolog.ParseLevel(opts.logLevel)
+	level, _ := zerolog.ParseLevel(opts.LogLevel)
 	zerolog.TimeFieldFormat = zerolog.TimeFormatUnixMs
-	log := zerolog.New(os.Stderr).Level(level).With().Timestamp().Str("site", opts.site).Str("terminal", opts.terminal).Logger()
+	log := zerolog.New(os.Stderr).Level(level).Hook(newRepeatSampler(clock.Real{})).
+		With().Timestamp().Str("site", opts.Site).Str("terminal", opts.Terminal).Logger()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

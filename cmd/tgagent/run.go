@@ -2,211 +2,169 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"runtime/debug"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/clock"
-	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/remote"
-	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/terminal"
 	"github.com/transferguard/transferguard/drivers/broker"
-	"github.com/transferguard/transferguard/drivers/docstore"
 	"github.com/transferguard/transferguard/drivers/mqttlink"
-	"github.com/transferguard/transferguard/drivers/outbox"
 	"github.com/transferguard/transferguard/drivers/serialport"
 )
-
-// run wires the adapters around the core and runs until ctx ends. Every
-// goroutine it starts has stopped when it returns.
-func run(ctx context.Context, o *options, log zerolog.Logger) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sp := serialport.Config{
-		Path: o.serial.Path, Baud: o.serial.Baud, DataBits: o.serial.DataBits, Parity: o.serial.Parity, StopBits: o.serial.StopBits,
-		AckWhenProcessed: ackBound,
-	}
-	if err := sp.Validate(); err != nil {
-		return usagef("serial: %w", err)
-	}
-	if err := os.MkdirAll(o.stateDir, 0o700); err != nil {
-		return usagef("state dir: %w", err)
-	}
-	rem, err := openRemote(o, log)
-	if err != nil {
-		return err
-	}
-	ob, err := outbox.Open(filepath.Join(o.stateDir, "outbox.db"), outbox.Options{}, log)
-	if err != nil {
-		return fmt.Errorf("open outbox: %w", err)
-	}
-	defer ob.Close()
-
-	brokerURL := o.broker.URL
-	if brokerURL == "embedded" {
-		b, err := broker.Start(context.WithoutCancel(ctx), "", log) // closed after the link said goodbye
-		if err != nil {
-			return fmt.Errorf("embedded broker: %w", err)
-		}
-		defer b.Close()
-		brokerURL = b.URL()
-	}
-	link, err := mqttlink.New(mqttlink.Config{
-		Broker: brokerURL, ClientID: o.broker.ClientID, Site: o.site, Terminal: o.terminal,
-		Username: o.broker.Username, Password: o.broker.Password,
-		CAFile: o.broker.CAFile, CertFile: o.broker.CertFile, KeyFile: o.broker.KeyFile,
-		AgentVersion: version(),
-	}, ob, log)
-	if err != nil {
-		return usagef("broker: %w", err)
-	}
-	publishState(link, rem, log)
-
-	port := serialport.New(sp, log)
-	frames := make(chan frame.Frame, 1)
-	updates := make(chan terminal.Update, 4)
-	display, inputs, shown, uiRun := newDisplay(o, link, log)
-	term := terminal.New(terminal.Options{
-		Site: o.site, Terminal: o.terminal, Policy: rem.Policy(), Watchlist: rem.Watchlist(),
-		Clock: clock.Real{}, Controller: port, Display: display, Publisher: ob, Status: link, Log: log,
-	})
-	log.Info().Str("agent", version()).Str("boot", link.Boot()).Str("serial", o.serial.Path).Str("broker", brokerURL).Str("ui", o.ui).Msg("agent started")
-
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	goRun := func(name string, f func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f(); err != nil && !errors.Is(err, context.Canceled) {
-				errs <- fmt.Errorf("%s: %w", name, err)
-				cancel()
-			}
-		}()
-	}
-	goRun("serial", func() error { return port.Run(ctx, frames) })
-	goRun("mqtt", func() error { return link.Run(ctx) })
-	goRun("config", func() error { return applyDocuments(ctx, link, rem, updates, log) })
-	if uiRun != nil {
-		goRun("screen", func() error { return uiRun(ctx) })
-	}
-	err = term.Run(ctx, terminal.Inputs{
-		Frames: frames, Display: inputs, Dispatch: link.Dispatch(), Updates: updates, Shown: shown,
-		FrameDone: port.Processed,
-	})
-	cancel()
-	wg.Wait()
-	close(errs)
-	if err != nil {
-		return err
-	}
-	for e := range errs {
-		return e
-	}
-	log.Info().Int("outbox_depth", ob.Depth()).Msg("agent stopped cleanly")
-	return nil
-}
 
 // ackBound is how long a frame's ACK waits for the core and the outbox's
 // fsync (about 1 ms measured) before it goes anyway: well inside the 50 ms
 // the contract allows for an answer.
 const ackBound = 40 * time.Millisecond
 
-// openRemote loads the trusted keys and the signed documents applied
-// before, so they are in force before the broker is reachable.
-func openRemote(o *options, log zerolog.Logger) (*remote.Remote, error) {
-	ring, err := loadTrust(o.trustKeys)
-	if err != nil {
-		return nil, usagef("%w", err)
+// parts are the adapters wired around the core for one run.
+type parts struct {
+	port    *serialport.Port
+	link    *mqttlink.Link
+	rem     *remote.Remote
+	term    *terminal.Terminal
+	display display
+	state   *stateDir
+	log     zerolog.Logger
+}
+
+// run wires the adapters around the core and runs until ctx ends. Every
+// goroutine it starts has stopped when it returns.
+func run(ctx context.Context, o *options, log zerolog.Logger) error {
+	sp := o.Serial
+	sp.AckWhenProcessed = ackBound
+	if err := sp.Validate(); err != nil {
+		return usagef("serial: %w", err)
 	}
-	store, err := docstore.Open(filepath.Join(o.stateDir, "applied"))
+	st, err := openState(o.StateDir, log)
 	if err != nil {
-		return nil, usagef("state dir: %w", err)
+		return err
 	}
-	rem, err := remote.New(remote.Options{
-		Keys: ring, Site: o.site, Terminal: o.terminal, Local: o.file.Policy,
-		Store: store, Now: clock.Real{}.Now, Log: log,
+	defer st.Close()
+	rem, err := openRemote(o, st.docs, log)
+	if err != nil {
+		return err
+	}
+	brokerURL, stopBroker, err := startBroker(ctx, o.Broker.Broker, log)
+	if err != nil {
+		return err
+	}
+	defer stopBroker() // after the link said goodbye
+	p, err := assemble(o, sp, brokerURL, st, rem, log)
+	if err != nil {
+		return err
+	}
+	log.Info().Str("agent", version()).Str("boot", p.link.Boot()).Str("serial", sp.Path).
+		Str("broker", brokerURL).Str("ui", o.UI).Str("storage", st.outbox.Storage()).Msg("agent started")
+	return p.serve(ctx)
+}
+
+// startBroker resolves "embedded" to a broker started in this process;
+// any other URL is returned as it is, with a no-op stop.
+func startBroker(ctx context.Context, url string, log zerolog.Logger) (string, func(), error) {
+	if url != "embedded" {
+		return url, func() {}, nil
+	}
+	b, err := broker.Start(context.WithoutCancel(ctx), "", log)
+	if err != nil {
+		return "", nil, fmt.Errorf("embedded broker: %w", err)
+	}
+	return b.URL(), func() { b.Close() }, nil
+}
+
+// assemble builds the link, the port, the display and the core.
+func assemble(o *options, sp serialport.Config, brokerURL string, st *stateDir, rem *remote.Remote, log zerolog.Logger) (*parts, error) {
+	mc := o.Broker
+	mc.Broker, mc.Site, mc.Terminal, mc.AgentVersion = brokerURL, o.Site, o.Terminal, version()
+	link, err := mqttlink.New(mc, st.outbox, log)
+	if err != nil {
+		return nil, usagef("broker: %w", err)
+	}
+	publishState(link, rem, log)
+	p := &parts{port: serialport.New(sp, log), link: link, rem: rem, state: st, log: log}
+	p.display = newDisplay(o, link, log)
+	p.term = terminal.New(terminal.Options{
+		Site: o.Site, Terminal: o.Terminal, Policy: rem.Policy(), Watchlist: rem.Watchlist(),
+		Clock: clock.Real{}, Controller: p.port, Display: p.display.show, Publisher: st.outbox, Status: link, Log: log,
 	})
-	if err != nil {
-		return nil, usagef("configuration: %w", err)
+	return p, nil
+}
+
+// serve runs everything until ctx ends or an adapter fails, then stops in
+// the order that loses nothing: the serial link first (no new frame is
+// taken, none is ACKed unless acted on), then the core once it has finished
+// the frame it took, then the MQTT link and the rest; the caller closes
+// the outbox last.
+func (p *parts) serve(ctx context.Context) error {
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	coreCtx, stopCore := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopCore()
+	restCtx, stopRest := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRest()
+	g := &group{cancel: cancel}
+
+	// Unbuffered: once the port's send returns, the core holds the frame
+	// and acts on it before it looks at its context again.
+	frames := make(chan frame.Frame)
+	updates := make(chan terminal.Update, 4)
+	serialDone := g.start("serial", func() error { return p.port.Run(runCtx, frames) })
+	go func() { <-serialDone; stopCore() }()
+	g.start("mqtt", func() error { return p.link.Run(restCtx) })
+	g.start("config", func() error { return applyDocuments(restCtx, p.link, p.rem, updates, p.log) })
+	if p.display.run != nil {
+		g.start("screen", func() error { return p.display.run(restCtx) })
 	}
-	if _, rejected, err := rem.Load(); err != nil {
-		return nil, fmt.Errorf("load applied documents: %w", err)
-	} else {
-		for _, r := range rejected {
-			log.Error().Str("reason", string(r.Reason)).Str("text", r.Text).Msg("stored document no longer accepted; running without it")
+	err := p.term.Run(coreCtx, terminal.Inputs{
+		Frames: frames, Display: p.display.inputs, Dispatch: p.link.Dispatch(), Updates: updates,
+		Shown: p.display.shown, FrameDone: p.port.Processed,
+	})
+	cancel()
+	<-serialDone
+	stopRest()
+	if err = errors.Join(err, g.wait()); err != nil {
+		return err
+	}
+	p.log.Info().Int("outbox_depth", p.state.outbox.Depth()).Msg("agent stopped cleanly")
+	return nil
+}
+
+// group runs named goroutines, collects every error they return (context
+// cancellation is not an error) and cancels the run at the first.
+type group struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	errs   []error
+}
+
+// start runs f; the returned channel is closed when f has returned.
+func (g *group) start(name string, f func() error) <-chan struct{} {
+	done := make(chan struct{})
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		defer close(done)
+		if err := f(); err != nil && !errors.Is(err, context.Canceled) {
+			g.mu.Lock()
+			g.errs = append(g.errs, fmt.Errorf("%s: %w", name, err))
+			g.mu.Unlock()
+			g.cancel()
 		}
-	}
-	return rem, nil
+	}()
+	return done
 }
 
-func loadTrust(paths []string) (*dsse.KeyRing, error) {
-	var keys []ed25519.PublicKey
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("trust key: %w", err)
-		}
-		ks, err := dsse.ParsePublicKeys(b)
-		if err != nil {
-			return nil, fmt.Errorf("trust key %s: %w", p, err)
-		}
-		keys = append(keys, ks...)
-	}
-	return dsse.NewKeyRing(keys...)
-}
-
-// applyDocuments offers every signed document the broker delivers to the
-// remote configuration and hands what is accepted to the core.
-func applyDocuments(ctx context.Context, link *mqttlink.Link, rem *remote.Remote, out chan<- terminal.Update, log zerolog.Logger) error {
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case d := <-link.Documents():
-			res, err := rem.Offer(d.Topic, d.Payload)
-			if err == nil && !res.Unchanged && res.Policy != nil {
-				log.Info().Str("kind", res.Kind).Str("scope", res.Scope).Int64("version", res.Version).Msg("signed document applied")
-				select {
-				case out <- terminal.Update{Policy: res.Policy, Watchlist: res.Watchlist}:
-				case <-ctx.Done():
-					return nil
-				}
-			}
-			publishState(link, rem, log)
-		}
-	}
-}
-
-func publishState(link *mqttlink.Link, rem *remote.Remote, log zerolog.Logger) {
-	b, err := rem.State()
-	if err != nil {
-		log.Error().Err(err).Msg("config state")
-		return
-	}
-	link.SetConfigState(b)
-}
-
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
-
-// logDisplay records every screen decision in the log: with --ui none it is
-// the only display, and with a window it keeps the audit trail in the log.
-type logDisplay struct{ log zerolog.Logger }
-
-func (d logDisplay) Show(s screen.Screen) {
-	d.log.Debug().Str("screen", string(s.Name)).Str("session", s.SID).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen decided")
+// wait waits for every goroutine and returns all their errors joined.
+func (g *group) wait() error {
+	g.wg.Wait()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return errors.Join(g.errs...)
 }

@@ -12,17 +12,24 @@ import (
 	"github.com/transferguard/transferguard/drivers/screenproc"
 )
 
-// newDisplay returns the core's display, the inputs coming back from the
-// screen, the seqs of screens tgscreen has drawn (for the audit), and the
-// screen supervisor's run function (nil with --ui none). screenproc itself
-// re-sends the current screen when tgscreen comes back.
-func newDisplay(o *options, link *mqttlink.Link, log zerolog.Logger) (screenFanout, <-chan screen.FromDisplay, <-chan uint64, func(context.Context) error) {
+// display is what the core shows on and hears from: the log and, with a
+// window, the supervised tgscreen process.
+type display struct {
+	show   screenFanout              // the core's display
+	inputs <-chan screen.FromDisplay // touches and keys (nil with --ui none)
+	shown  <-chan uint64             // seqs of screens drawn, for the audit
+	run    func(context.Context) error
+}
+
+// newDisplay builds the display for --ui; run is nil with --ui none.
+// screenproc itself re-sends the current screen when tgscreen comes back.
+func newDisplay(o *options, link *mqttlink.Link, log zerolog.Logger) display {
 	logged := logDisplay{log: log.With().Str("component", "display").Logger()}
-	if o.ui == "none" {
+	if o.UI == "none" {
 		link.SetUI("off")
-		return screenFanout{logged}, nil, nil, nil
+		return display{show: screenFanout{logged}}
 	}
-	bin := o.screenBin
+	bin := o.Screen.Binary
 	if bin == "" {
 		bin = "tgscreen"
 		if exe, err := os.Executable(); err == nil {
@@ -30,11 +37,11 @@ func newDisplay(o *options, link *mqttlink.Link, log zerolog.Logger) (screenFano
 		}
 	}
 	var args []string
-	if o.ui == "fullscreen" {
+	if o.UI == "fullscreen" {
 		args = append(args, "--fullscreen")
 	}
-	if o.font != "" {
-		args = append(args, "--font", o.font)
+	if o.Screen.Font != "" {
+		args = append(args, "--font", o.Screen.Font)
 	}
 	link.SetUI(screenproc.StateDown)
 	shown := make(chan uint64, 16)
@@ -45,7 +52,7 @@ func newDisplay(o *options, link *mqttlink.Link, log zerolog.Logger) (screenFano
 		}
 	}
 	proc := screenproc.New(screenproc.Config{Binary: bin, Args: args, OnState: link.SetUI, OnShown: onShown}, log)
-	return screenFanout{logged, proc}, proc.Inputs(), shown, proc.Run
+	return display{show: screenFanout{logged, proc}, inputs: proc.Inputs(), shown: shown, run: proc.Run}
 }
 
 // screenFanout shows every decision on each display: the log and, with a

@@ -5,11 +5,12 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Change is a terminal health condition that started (Raise) or ended.
 type Change struct {
-	Kind  string // KindOffline, KindLinkDown, KindUIDown
+	Kind  string // KindOffline, KindLinkDown, KindUIDown, KindStorage
 	Raise bool
 }
 
@@ -24,7 +25,7 @@ func HealthChanges(prev *envelope.Status, cur envelope.Status) []Change {
 	was := conditions(prev)
 	now := conditions(&cur)
 	var out []Change
-	for _, k := range []string{KindOffline, KindLinkDown, KindUIDown} {
+	for _, k := range []string{KindOffline, KindLinkDown, KindUIDown, KindStorage} {
 		switch {
 		case now[k] && !was[k]:
 			out = append(out, Change{Kind: k, Raise: true})
@@ -47,6 +48,7 @@ func conditions(s *envelope.Status) map[string]bool {
 	}
 	c[KindLinkDown] = s.Link == "down"
 	c[KindUIDown] = s.UI == "down"
+	c[KindStorage] = s.Storage == string(wire.StorageDegraded)
 	return c
 }
 
@@ -56,7 +58,7 @@ func conditions(s *envelope.Status) map[string]bool {
 // instances handling the same status open one incident.
 func FromHealth(id, alertID, site, terminal, kind string, now time.Time) (Incident, Step) {
 	level := LevelHigh
-	if kind == KindUIDown {
+	if kind == KindUIDown || kind == KindStorage {
 		level = LevelMedium
 	}
 	i := Incident{
@@ -72,6 +74,7 @@ var healthText = map[string]string{
 	KindOffline:  "Terminal agent is offline: nobody is watching this terminal",
 	KindLinkDown: "Serial link to the terminal controller is down",
 	KindUIDown:   "Customer screen process is down",
+	KindStorage:  "Agent storage degraded (disk full, read-only or damaged): alerts are held in memory and lost if the agent restarts",
 }
 
 // Recover records that the condition ended. An incident nobody claimed is

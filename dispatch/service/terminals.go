@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/dispatch/feed"
 	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/store"
@@ -24,11 +25,17 @@ func (s *Service) HandleStatus(ctx context.Context, site, terminal string, st en
 		changed, actions = nil, nil
 		now := s.o.Clock.Now()
 		var prev *envelope.Status
+		var err error
 		if t, err := q.Terminal(ctx, site, terminal); err == nil && t.State != "" {
 			p := t.Status()
 			prev = &p
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
+		}
+		if prev != nil { // storage is not a stored column: an open incident says it was degraded
+			if prev.Storage, err = s.storageWas(ctx, q, site, terminal); err != nil {
+				return err
+			}
 		}
 		changes := incident.HealthChanges(prev, st)
 		if prev != nil && prev.Boot != st.Boot && st.State == "offline" && prev.State == "online" {
@@ -91,6 +98,21 @@ func (s *Service) health(ctx context.Context, q store.Queries, site, terminal st
 		return &i, incident.ActionRecovered, nil
 	}
 	return nil, "", nil
+}
+
+// storageWas is the storage state the terminal's last status showed, as
+// told by an open storage incident for it.
+func (s *Service) storageWas(ctx context.Context, q store.Queries, site, terminal string) (string, error) {
+	open, err := q.OpenIncidents(ctx, []string{site})
+	if err != nil {
+		return "", err
+	}
+	for _, i := range open {
+		if i.Terminal == terminal && i.Kind == incident.KindStorage {
+			return string(wire.StorageDegraded), nil
+		}
+	}
+	return string(wire.StorageOK), nil
 }
 
 // HandleSession keeps a session audit record and, when it belongs to an

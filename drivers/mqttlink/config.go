@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
+
+	"github.com/transferguard/transferguard/agent/clock"
 )
 
 // Defaults for Config fields left zero.
@@ -34,39 +36,53 @@ const (
 // defaults above; New validates everything before any connection is made,
 // so a bad flag is reported at start-up.
 type Config struct {
-	Broker   string // tcp://host:port, ssl://host:port (also tls, mqtt, mqtts), ws://, wss://
-	ClientID string // default "tg-<site>-<terminal>"
+	// Broker is tcp://host:port, ssl://host:port (also tls, mqtt, mqtts),
+	// ws:// or wss:// ("embedded" is resolved by the agent before New).
+	Broker   string `yaml:"url"`
+	ClientID string `yaml:"client_id"` // default "tg-<site>-<terminal>"
 
-	Site, Terminal string // [A-Za-z0-9_-]{1,64} each
+	Site     string `yaml:"-"` // [A-Za-z0-9_-]{1,64}, from the agent's identity
+	Terminal string `yaml:"-"` // [A-Za-z0-9_-]{1,64}
 
 	// Username and Password authenticate to the broker (MQTT CONNECT);
 	// never logged.
-	Username, Password string
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
 
 	// CAFile (PEM) verifies the broker instead of the system roots;
 	// CertFile and KeyFile (PEM) are a client certificate for mutual TLS.
-	CAFile, CertFile, KeyFile string
+	CAFile   string `yaml:"ca_file"`
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
 
-	KeepAlive time.Duration // MQTT keepalive; the broker sends the Will after 1.5×
+	// KeepAlive is the MQTT keepalive; the broker sends the Will after 1.5×.
+	KeepAlive time.Duration `yaml:"-"`
 
-	Boot         string // id of this run, in every status; default a new ULID
-	AgentVersion string // "agent" field of status
+	Boot         string `yaml:"-"` // id of this run, in every status; default a new ULID
+	AgentVersion string `yaml:"-"` // "agent" field of status
 
-	Window int // QoS 1 publishes in flight at once while draining
+	Window int `yaml:"-"` // QoS 1 publishes in flight at once while draining
 
 	// AckTimeout bounds every wait for a broker answer (PUBACK, SUBACK);
 	// a publish not acknowledged in time drops the connection and the
 	// outbox is replayed from its oldest entry.
-	AckTimeout time.Duration
+	AckTimeout time.Duration `yaml:"-"`
 	// RetryMin and RetryMax bound the exponential back-off between
 	// connection attempts.
-	RetryMin, RetryMax time.Duration
+	RetryMin time.Duration `yaml:"-"`
+	RetryMax time.Duration `yaml:"-"`
+	// Clock stamps statuses and times publish deadlines and backlogs;
+	// default the wall clock.
+	Clock clock.Clock `yaml:"-"`
 }
 
 // withDefaults fills zero fields and validates the result.
 func (c Config) withDefaults() (Config, error) {
 	if c.ClientID == "" {
 		c.ClientID = "tg-" + c.Site + "-" + c.Terminal
+	}
+	if c.Clock == nil {
+		c.Clock = clock.Real{}
 	}
 	if c.KeepAlive <= 0 {
 		c.KeepAlive = DefaultKeepAlive

@@ -43,7 +43,7 @@ func (l *Link) drain(ctx context.Context, c *conn) error {
 		var head <-chan struct{}
 		if len(d.inflight) > 0 {
 			head = d.inflight[0].tok.Done()
-			timer.Reset(time.Until(d.inflight[0].deadline))
+			timer.Reset(d.inflight[0].deadline.Sub(l.now()))
 		}
 		select {
 		case <-ctx.Done():
@@ -57,12 +57,16 @@ func (l *Link) drain(ctx context.Context, c *conn) error {
 			if err := l.announce(ctx, c, false); err != nil {
 				return err
 			}
+		case <-l.ob.StorageChanged():
+			if err := l.announce(ctx, c, false); err != nil {
+				return err
+			}
 		case <-head:
 			if err := d.acked(); err != nil {
 				return err
 			}
 		case <-timer.C:
-			if len(d.inflight) > 0 && !time.Now().Before(d.inflight[0].deadline) {
+			if len(d.inflight) > 0 && !l.now().Before(d.inflight[0].deadline) {
 				return fmt.Errorf("mqttlink: publish seq %d: %w", d.inflight[0].seq, errAckTimeout)
 			}
 		}
@@ -86,7 +90,7 @@ func (d *drainer) fill() error {
 		topic := d.l.topics.Terminal(e.Message.Topic)
 		tok := d.c.client.Publish(topic, publishQoS, false, e.Message.Payload)
 		d.inflight = append(d.inflight, flight{
-			seq: e.Seq, tok: tok, deadline: time.Now().Add(d.l.cfg.AckTimeout),
+			seq: e.Seq, tok: tok, deadline: d.l.now().Add(d.l.cfg.AckTimeout),
 		})
 		d.last = e.Seq
 	}
@@ -127,7 +131,7 @@ func (d *drainer) remove(seqs []uint64) error {
 	}
 	d.sent += len(seqs)
 	if d.backlog && len(d.inflight) == 0 && d.l.ob.Depth() == 0 {
-		d.l.log.Info().Int("sent", d.sent).Dur("took", time.Since(d.since)).Msg("backlog drained")
+		d.l.log.Info().Int("sent", d.sent).Dur("took", d.l.now().Sub(d.since)).Msg("backlog drained")
 		d.backlog = false
 	}
 	return nil
@@ -139,7 +143,7 @@ func (d *drainer) noteBacklog() {
 	if d.backlog || d.l.ob.Depth() <= d.l.cfg.Window {
 		return
 	}
-	d.backlog, d.sent, d.since = true, 0, time.Now()
+	d.backlog, d.sent, d.since = true, 0, d.l.now()
 	d.l.log.Info().Int("depth", d.l.ob.Depth()).Dur("oldest_age", d.l.ob.OldestAge()).
 		Msg("draining backlog")
 }

@@ -56,7 +56,7 @@ type Link struct {
 	configState []byte
 	configDirty bool
 
-	sentStatus string // link|ui last published; only Run touches it
+	sentStatus string // link|ui|storage last published; only Run touches it
 
 	// open replaces paho's dialer in tests (to cut a connection abruptly).
 	open mqtt.OpenConnectionFunc
@@ -80,7 +80,7 @@ func New(cfg Config, ob *outbox.Outbox, log zerolog.Logger) (*Link, error) {
 		return nil, err
 	}
 	return &Link{
-		cfg: cfg, tls: tc, ob: ob, topics: topics, now: time.Now,
+		cfg: cfg, tls: tc, ob: ob, topics: topics, now: cfg.Clock.Now,
 		log:      log.With().Str("component", "mqttlink").Str("boot", cfg.Boot).Logger(),
 		dispatch: make(chan envelope.Dispatch, dispatchBuffer),
 		docs:     make(chan Document, documentBuffer),

@@ -60,12 +60,12 @@ func (l *Link) wake() {
 	}
 }
 
-// statusPayload encodes the status with the current link and ui.
+// statusPayload encodes the status with the current link, ui and storage.
 func (l *Link) statusPayload(state string) ([]byte, error) {
 	l.mu.Lock()
 	st := envelope.Status{
 		State: state, TS: l.now().UTC(), Boot: l.cfg.Boot,
-		Agent: l.cfg.AgentVersion, Link: l.link, UI: l.ui,
+		Agent: l.cfg.AgentVersion, Link: l.link, UI: l.ui, Storage: l.ob.Storage(),
 	}
 	l.mu.Unlock()
 	b, err := json.Marshal(st)
@@ -80,7 +80,7 @@ func (l *Link) statusPayload(state string) ([]byte, error) {
 // since (always when force). It runs on Run's goroutine only.
 func (l *Link) announce(ctx context.Context, c *conn, force bool) error {
 	l.mu.Lock()
-	key := l.link + "|" + l.ui
+	key := l.link + "|" + l.ui + "|" + l.ob.Storage()
 	cs, csDirty := l.configState, l.configDirty
 	l.configDirty = false
 	l.mu.Unlock()

@@ -8,44 +8,37 @@ import (
 	"go.bug.st/serial"
 )
 
-// Defaults applied by New to zero fields of Config (CONTRACT §2: 115200 8N1).
+// Defaults applied by New to zero fields of Config (CONTRACT §2: 115200
+// 8N1). They are defined here only: the agent's flags and file leave a
+// field zero to mean "the default".
 const (
 	DefaultBaud       = 115200
 	DefaultDataBits   = 8
-	DefaultParity     = "none"
-	DefaultStopBits   = "1"
 	DefaultMinBackoff = 100 * time.Millisecond
 	DefaultMaxBackoff = 5 * time.Second
 )
 
 // Config says which device to open and how. Zero fields take the defaults
-// above, so Config{Path: "/dev/ttyUSB0"} is the contract's 115200 8N1.
+// above, so Config{Path: "/dev/ttyUSB0"} is the contract's 115200 8N1. The
+// yaml keys are the `serial:` section of the agent's --config file.
 type Config struct {
-	Path     string // device path: /dev/ttyUSB0, COM3, a pty or a symlink to one
-	Baud     int    // bits per second
-	DataBits int    // 5, 6, 7 or 8
-	Parity   string // none, odd, even, mark, space
-	StopBits string // 1, 1.5, 2
+	Path     string   `yaml:"path"`      // /dev/ttyUSB0, COM3, a pty or a symlink to one
+	Baud     int      `yaml:"baud"`      // bits per second
+	DataBits int      `yaml:"data_bits"` // 5, 6, 7 or 8
+	Parity   Parity   `yaml:"parity"`    // none (the zero value), odd, even, mark, space
+	StopBits StopBits `yaml:"stop_bits"` // 1 (the zero value), 1.5, 2
 	// MinBackoff is the wait before reopening a device that failed;
 	// each further failure doubles it, up to MaxBackoff.
-	MinBackoff, MaxBackoff time.Duration
+	MinBackoff time.Duration `yaml:"-"`
+	MaxBackoff time.Duration `yaml:"-"`
 	// AckWhenProcessed, when non-zero, holds each valid frame's ACK until
 	// the consumer calls Port.Processed, or this long at most (then the
 	// ACK goes anyway, with a warning: the contract's 50 ms answer wins).
 	// Zero ACKs every frame as soon as it is decoded.
-	AckWhenProcessed time.Duration
+	AckWhenProcessed time.Duration `yaml:"-"`
 	// OnState, if set, is called from Run's goroutine when the device
 	// opens (true) and closes (false). It must return quickly.
-	OnState func(open bool)
-}
-
-var parities = map[string]serial.Parity{
-	"none": serial.NoParity, "odd": serial.OddParity, "even": serial.EvenParity,
-	"mark": serial.MarkParity, "space": serial.SpaceParity,
-}
-
-var stopBits = map[string]serial.StopBits{
-	"1": serial.OneStopBit, "1.5": serial.OnePointFiveStopBits, "2": serial.TwoStopBits,
+	OnState func(open bool) `yaml:"-"`
 }
 
 // withDefaults returns c with zero fields set to the defaults.
@@ -55,12 +48,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DataBits == 0 {
 		c.DataBits = DefaultDataBits
-	}
-	if c.Parity == "" {
-		c.Parity = DefaultParity
-	}
-	if c.StopBits == "" {
-		c.StopBits = DefaultStopBits
 	}
 	if c.MinBackoff == 0 {
 		c.MinBackoff = DefaultMinBackoff
@@ -85,11 +72,11 @@ func (c Config) Validate() error {
 	if c.DataBits != 0 && (c.DataBits < 5 || c.DataBits > 8) {
 		errs = append(errs, fmt.Errorf("serialport: data_bits %d: must be 5, 6, 7 or 8", c.DataBits))
 	}
-	if _, ok := parities[c.Parity]; c.Parity != "" && !ok {
-		errs = append(errs, fmt.Errorf("serialport: parity %q: must be none, odd, even, mark or space", c.Parity))
+	if _, ok := parityNames[c.Parity]; !ok {
+		errs = append(errs, fmt.Errorf("serialport: parity %d: must be none, odd, even, mark or space", c.Parity))
 	}
-	if _, ok := stopBits[c.StopBits]; c.StopBits != "" && !ok {
-		errs = append(errs, fmt.Errorf("serialport: stop_bits %q: must be 1, 1.5 or 2", c.StopBits))
+	if _, ok := stopNames[c.StopBits]; !ok {
+		errs = append(errs, fmt.Errorf("serialport: stop_bits %d: must be 1, 1.5 or 2", c.StopBits))
 	}
 	if c.MinBackoff < 0 || c.MaxBackoff < 0 {
 		errs = append(errs, errors.New("serialport: backoff: must not be negative"))
@@ -105,7 +92,7 @@ func (c Config) mode() *serial.Mode {
 	return &serial.Mode{
 		BaudRate: c.Baud,
 		DataBits: c.DataBits,
-		Parity:   parities[c.Parity],
-		StopBits: stopBits[c.StopBits],
+		Parity:   c.Parity.mode(),
+		StopBits: c.StopBits.mode(),
 	}
 }

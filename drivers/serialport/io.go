@@ -66,9 +66,11 @@ func (p *Port) deliverThenAck(ctx context.Context, sp serial.Port, out chan<- fr
 			select {
 			case out <- it.frame:
 			case <-ctx.Done():
-				return nil
+				return nil // never taken: no ACK, the controller sends it again
 			}
-			p.awaitProcessed(ctx, it.frame.Type)
+			if !p.awaitProcessed(ctx, it.frame.Type) {
+				return nil // shutting down before the core acted on it: no ACK
+			}
 		}
 		if it.reply.Type != "" {
 			pending = append(pending, it.reply)
@@ -77,15 +79,26 @@ func (p *Port) deliverThenAck(ctx context.Context, sp serial.Port, out chan<- fr
 	return p.write(sp, pending)
 }
 
-func (p *Port) awaitProcessed(ctx context.Context, typ wire.FrameType) {
+// awaitProcessed waits until the consumer reports the frame done, or
+// Config.AckWhenProcessed at most, and says whether the ACK may go. It
+// does not stop at ctx's end: the agent stops the serial link before the
+// core, so the core still finishes the frame it took. A frame still not
+// done when the bound passes during shutdown is not acknowledged; outside
+// shutdown it is, with a warning, because the contract's 50 ms answer wins
+// (the consumer has taken the frame and acts on it before it stops).
+func (p *Port) awaitProcessed(ctx context.Context, typ wire.FrameType) bool {
 	t := time.NewTimer(p.cfg.AckWhenProcessed)
 	defer t.Stop()
 	select {
 	case <-p.done:
-	case <-ctx.Done():
+		return true
 	case <-t.C:
-		p.log.Warn().Str("type", string(typ)).Dur("waited", p.cfg.AckWhenProcessed).Msg("frame not processed in time; acknowledged anyway")
 	}
+	if ctx.Err() != nil {
+		return false
+	}
+	p.log.Warn().Str("type", string(typ)).Dur("waited", p.cfg.AckWhenProcessed).Msg("frame not processed in time; acknowledged anyway")
+	return true
 }
 
 // onResult is the decoder callback: it collects the link's reply and, for

@@ -200,7 +200,7 @@ func TestAckDoesNotWaitForConsumer(t *testing.T) {
 }
 
 func TestRunRejectsBadConfig(t *testing.T) {
-	err := New(Config{Path: "/dev/null", Parity: "bogus"}, zerolog.Nop()).Run(context.Background(), nil)
+	err := New(Config{Path: "/dev/null", Parity: 99}, zerolog.Nop()).Run(context.Background(), nil)
 	if err == nil || !strings.Contains(err.Error(), "parity") {
 		t.Errorf("got %v, want an error naming parity", err)
 	}
@@ -213,10 +213,10 @@ func TestConfigValidate(t *testing.T) {
 		want []string // substrings of the error, none when empty
 	}{
 		{"defaults", Config{Path: "/dev/ttyUSB0"}, nil},
-		{"full", Config{Path: "COM3", Baud: 9600, DataBits: 7, Parity: "even", StopBits: "1.5",
+		{"full", Config{Path: "COM3", Baud: 9600, DataBits: 7, Parity: ParityEven, StopBits: StopOneHalf,
 			MinBackoff: time.Second, MaxBackoff: time.Minute}, nil},
 		{"no path", Config{}, []string{"path"}},
-		{"all wrong", Config{Path: "x", Baud: -1, DataBits: 9, Parity: "high", StopBits: "3",
+		{"all wrong", Config{Path: "x", Baud: -1, DataBits: 9, Parity: 9, StopBits: 3,
 			MinBackoff: time.Second, MaxBackoff: time.Millisecond},
 			[]string{"baud", "data_bits", "parity", "stop_bits", "max_backoff"}},
 		{"negative backoff", Config{Path: "x", MinBackoff: -1}, []string{"backoff"}},

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/rs/zerolog"
+
+	"github.com/transferguard/transferguard/drivers/docstore"
+	"github.com/transferguard/transferguard/drivers/outbox"
+)
+
+// lockName is the file in the state directory that holds the running
+// agent's pid under an exclusive flock.
+const lockName = "tgagent.lock"
+
+// stateDir is the agent's state directory: the outbox and the applied
+// documents. A full, read-only or damaged directory does not stop the
+// agent (CONTRACT §12): what cannot be written is held in memory and the
+// status says storage degraded.
+type stateDir struct {
+	outbox *outbox.Outbox
+	docs   *docs
+	lock   *os.File // nil when the directory could not hold a lock file
+}
+
+// openState locks dir and opens what is in it. Its only error is another
+// agent holding the directory (a usage error: exit 2).
+func openState(dir string, log zerolog.Logger) (*stateDir, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		log.Error().Err(err).Str("state_dir", dir).Msg("state directory unusable; running with storage in memory")
+	}
+	lock, err := lockDir(dir)
+	if errors.As(err, new(inUseError)) {
+		return nil, usageError{err}
+	}
+	if err != nil {
+		log.Error().Err(err).Str("state_dir", dir).Msg("state directory not locked: cannot write its lock file")
+	}
+	ob, err := outbox.Open(filepath.Join(dir, "outbox.db"), outbox.Options{}, log)
+	if err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("open outbox: %w", err)
+	}
+	return &stateDir{outbox: ob, docs: openDocs(filepath.Join(dir, "applied"), log), lock: lock}, nil
+}
+
+// Close closes the outbox and releases the lock.
+func (s *stateDir) Close() error {
+	err := s.outbox.Close()
+	if s.lock != nil {
+		s.lock.Close() // releases the flock
+	}
+	return err
+}
+
+// inUseError says another process holds the state directory.
+type inUseError struct {
+	dir string
+	pid string
+}
+
+func (e inUseError) Error() string {
+	return fmt.Sprintf("state directory %s in use by pid %s", e.dir, e.pid)
+}
+
+// lockDir takes an exclusive, non-blocking flock on dir's lock file and
+// writes this pid in it. The kernel releases the lock when the process
+// dies, so a crash never leaves the directory locked.
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		b, _ := os.ReadFile(f.Name())
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			pid := strings.TrimSpace(string(b))
+			if pid == "" {
+				pid = "?"
+			}
+			return nil, inUseError{dir: dir, pid: pid}
+		}
+		return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
+	// The pid is for the operator; a full disk leaves the file empty.
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return f, nil
+}
+
+// docs keeps applied documents in the state directory and, when the disk
+// refuses them, in memory, so a signed configuration still applies.
+type docs struct {
+	disk *docstore.Store // nil when the directory could not be created
+	log  zerolog.Logger
+	mu   sync.Mutex
+	mem  map[string][]byte
+}
+
+func openDocs(dir string, log zerolog.Logger) *docs {
+	d := &docs{log: log, mem: map[string][]byte{}}
+	s, err := docstore.Open(dir)
+	if err != nil {
+		log.Error().Err(err).Msg("applied documents kept in memory only")
+		return d
+	}
+	d.disk = s
+	return d
+}
+
+// Save writes raw to disk or, failing that, keeps it in memory.
+func (d *docs) Save(name string, raw []byte) error {
+	if d.disk != nil {
+		err := d.disk.Save(name, raw)
+		if err == nil {
+			d.mu.Lock()
+			delete(d.mem, name)
+			d.mu.Unlock()
+			return nil
+		}
+		d.log.Error().Err(err).Str("name", name).Msg("applied document kept in memory only")
+	}
+	d.mu.Lock()
+	d.mem[name] = append([]byte(nil), raw...)
+	d.mu.Unlock()
+	return nil
+}
+
+// Load returns what Save kept, memory first.
+func (d *docs) Load(name string) ([]byte, error) {
+	d.mu.Lock()
+	b, ok := d.mem[name]
+	d.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	if d.disk == nil {
+		return nil, fmt.Errorf("docs: load %s: %w", name, fs.ErrNotExist)
+	}
+	return d.disk.Load(name)
+}
+
+// Remove deletes name from memory and disk.
+func (d *docs) Remove(name string) error {
+	d.mu.Lock()
+	delete(d.mem, name)
+	d.mu.Unlock()
+	if d.disk == nil {
+		return nil
+	}
+	return d.disk.Remove(name)
+}
