@@ -66,11 +66,14 @@ func runPolicy(args []string, stdout, stderr io.Writer) error {
 	if *site == "" || len(pf.trust) == 0 || fs.NArg() != 0 {
 		return usagef("want --site S [--terminal T] --trust-key PUB and no arguments")
 	}
-	d, err := scopeTopic(config.ScopeSite, *site, "")
-	if err != nil {
+	scope := config.ScopeSite
+	if *terminal != "" {
+		scope = config.ScopeTerminal
+	}
+	if _, err := scopeTopic(scope, *site, *terminal); err != nil { // ids usable in a topic
 		return err
 	}
-	p, err := pf.open(d)
+	p, err := pf.open()
 	if err != nil {
 		return err
 	}

@@ -38,9 +38,8 @@ type pusher struct {
 	view *fleetView
 }
 
-// open loads the trusted keys, connects and reads what the broker retains
-// for the part of the fleet d addresses.
-func (f *pushFlags) open(d docTopic) (*pusher, error) {
+// open loads the trusted keys, connects and reads what the broker retains.
+func (f *pushFlags) open() (*pusher, error) {
 	p := &pusher{f: f}
 	if len(f.trust) == 0 && !f.force {
 		return nil, usagef("--trust-key is required (the keys the terminals trust), or --force")
@@ -56,11 +55,8 @@ func (f *pushFlags) open(d docTopic) (*pusher, error) {
 	if err != nil {
 		return nil, err
 	}
-	site := d.site
-	if site == "" {
-		site = wire.Any
-	}
-	v, err := f.bf.readView(c, viewFilters(site), f.wait)
+	// The whole fleet, not only d's site: a typo's hint names who did report.
+	v, err := f.bf.readView(c, viewFilters(wire.Any), f.wait)
 	if err != nil {
 		c.Disconnect(250)
 		return nil, err
@@ -79,11 +75,11 @@ func (p *pusher) push(stdout, stderr io.Writer, d docTopic, raw []byte, env *dss
 		return nil
 	}
 	problems, notes := p.check(d, env, raw)
-	for _, n := range notes {
-		fmt.Fprintf(stderr, "tgctl: note: %s\n", n)
-	}
 	if len(problems) > 0 && !p.f.force {
 		return fmt.Errorf("refused to push to %s: %s (nothing published; --force to push anyway)", d, strings.Join(problems, "; "))
+	}
+	for _, n := range notes {
+		fmt.Fprintf(stderr, "tgctl: note: %s\n", n)
 	}
 	for _, pr := range problems {
 		fmt.Fprintf(stderr, "tgctl: warning: %s (pushed anyway: --force)\n", pr)
@@ -136,7 +132,7 @@ func runPush(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := pf.open(d)
+	p, err := pf.open()
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func runRollback(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := pf.open(d)
+	p, err := pf.open()
 	if err != nil {
 		return err
 	}
