@@ -25,7 +25,10 @@ commands:
   keygen  --out PREFIX                          make PREFIX.key (private) and PREFIX.pub
   sign    --key KEY --type config|watchlist IN  sign a YAML or JSON document; envelope on stdout
   verify  --trust-key PUB ENVELOPE              check an envelope's signature and document
-  push    --broker URL [--topic T] ENVELOPE     publish retained, QoS 1, to the document's topic
+  push    --broker URL --trust-key PUB [--topic T] ENVELOPE  check, then publish retained to the document's topic
+  clear   --broker URL --topic T | --site S [--terminal T] | --scope fleet  remove a stray retained document
+  policy  --broker URL --trust-key PUB --site S [--terminal T] [--json]  the merged policy a terminal runs, key by key
+  rollback --broker URL --trust-key PUB --key KEY --fleet | --site S [--terminal T]  withdraw a scope's policy
   status  --broker URL [--site S] [--json]      table of every terminal's status and config state
   watch   --broker URL [--site S] [--json]      print alerts, sessions and status changes until SIGINT
   dispatch --broker URL --site S --terminal T --alert ID --state claimed|arrived|resolved  as a guard console
@@ -49,6 +52,9 @@ var commands = map[string]command{
 	"sign":     runSign,
 	"verify":   runVerify,
 	"push":     runPush,
+	"clear":    runClear,
+	"policy":   runPolicy,
+	"rollback": runRollback,
 	"status":   runStatus,
 	"watch":    runWatch,
 	"dispatch": runDispatch,
@@ -71,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, status, watch, dispatch, acl, cert)\n", args[0])
+		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, clear, policy, rollback, status, watch, dispatch, acl, cert)\n", args[0])
 		return 2
 	}
 	err := cmd(args[1:], stdout, stderr)

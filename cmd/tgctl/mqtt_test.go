@@ -23,12 +23,13 @@ import (
 func TestPushStatus(t *testing.T) {
 	broker := mosquittotest.Start(t)
 	prefix, dir := keys(t), t.TempDir()
+	reportStatus(t, brokerClient(t, broker.URL()), "S1", "T1") // push refuses a topic no terminal reads
 	for kind, in := range map[string]string{"config": "testdata/terminal.yaml", "watchlist": "testdata/watchlist.json"} {
 		env := filepath.Join(dir, kind+".json")
 		if _, e, code := tgctl(t, "sign", "--key", prefix+".key", "--type", kind, "--out", env, in); code != 0 {
 			t.Fatalf("sign: %s", e)
 		}
-		out, e, code := tgctl(t, "push", "--broker", broker.URL(), "--timeout", "5s", env)
+		out, e, code := tgctl(t, "push", "--broker", broker.URL(), "--timeout", "5s", "--wait", "300ms", "--trust-key", prefix+".pub", env)
 		if code != 0 {
 			t.Fatalf("push %s: %d %s", kind, code, e)
 		}

@@ -45,7 +45,7 @@ func runSign(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := validate(*kind, payload); err != nil {
-		return err
+		return fmt.Errorf("not signed: %w", err)
 	}
 	env, err := dsse.Sign(payloadType, payload, key)
 	if err != nil {
@@ -105,10 +105,8 @@ func validate(kind string, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := config.Build(config.Defaults(), doc.Body); err != nil {
-		return fmt.Errorf("not signed: %w", err)
-	}
-	return nil
+	_, err = config.Build(config.Defaults(), doc.Body)
+	return err
 }
 
 // runVerify checks an envelope against trusted keys and validates its
@@ -138,7 +136,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	}
 	keyID, err := ring.Verify(env)
 	if err != nil {
-		return err
+		return signerError(env, ring, err)
 	}
 	kind := ""
 	for k, t := range payloadTypes {
@@ -147,10 +145,10 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if kind == "" {
-		return fmt.Errorf("signature ok but unknown payload type %q", env.PayloadType)
+		return fmt.Errorf("signature ok (keyid %s), but the payload type %q is neither config nor watchlist", keyID, env.PayloadType)
 	}
 	if err := validate(kind, env.Payload); err != nil {
-		return fmt.Errorf("signature ok but document invalid: %w", err)
+		return fmt.Errorf("signature ok (keyid %s), but the document is invalid: a terminal would refuse it: %w", keyID, err)
 	}
 	if *printPayload {
 		_, err := stdout.Write(append(env.Payload, '\n'))
