@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"gopkg.in/yaml.v3"
@@ -156,19 +157,22 @@ func dispatchBlock(user string) aclBlock {
 }
 
 // itBlock is what a bank IT pusher may do: write configuration at every
-// scope and the watchlist, read status and configuration state.
+// scope and the watchlist; read them back (tgctl push compares with the
+// retained copy before it publishes), and read status and configuration
+// state.
 func itBlock(user string) aclBlock {
+	docs := []string{
+		remote.FleetConfigTopic,
+		remote.ConfigTopic(config.ScopeSite, wire.Any, ""),
+		remote.ConfigTopic(config.ScopeTerminal, wire.Any, wire.Any),
+		remote.WatchlistTopic,
+	}
 	return aclBlock{user: user, comment: "bank IT",
-		write: []string{
-			remote.FleetConfigTopic,
-			remote.ConfigTopic(config.ScopeSite, wire.Any, ""),
-			remote.ConfigTopic(config.ScopeTerminal, wire.Any, wire.Any),
-			remote.WatchlistTopic,
-		},
-		read: []string{
+		write: docs,
+		read: append(slices.Clone(docs),
 			wire.TerminalTopic(wire.Any, wire.Any, wire.TopicStatus),
 			wire.TerminalTopic(wire.Any, wire.Any, wire.TopicConfigState),
-		}}
+		)}
 }
 
 // ACL renders the inventory as a mosquitto acl_file. The output is stable
