@@ -31,7 +31,10 @@ type Status struct {
 	UI    string    `json:"ui"`   // up, down, off
 }
 
-// Dispatch is a guard console's word on an alert (console → agent).
+// Dispatch is a guard console's word on an alert (console → agent): the
+// payload of a signed dispatch envelope (CONTRACT §4, §7, §12). Site,
+// Terminal and TS bind it to one terminal and a five-minute window, so a
+// signed message cannot be replayed elsewhere or later.
 type Dispatch struct {
 	AlertID string             `json:"alert_id"`
 	State   wire.DispatchState `json:"state"`
@@ -40,6 +43,16 @@ type Dispatch struct {
 	// the customer's screen shows it, never the login name (CONTRACT §7).
 	GuardName string `json:"guard_name,omitempty"`
 	ETAS      int    `json:"eta_s,omitempty"`
+	Site      string `json:"site"`
+	Terminal  string `json:"terminal"`
+	TS        Time   `json:"ts"` // when the console signed it
+
+	// Signed is the DSSE envelope as the MQTT link received it. The link
+	// fills only this field; agent/dispatchauth verifies it and hands the
+	// core a Dispatch with the payload fields set and Signed empty. A
+	// Dispatch that still carries Signed has not been checked. (A string,
+	// not []byte, so a Dispatch stays comparable.)
+	Signed string `json:"-"`
 }
 
 // ValidID reports whether s may be a site or terminal id (CONTRACT §1):
