@@ -5,6 +5,7 @@
 package envelope
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/transferguard/transferguard/agent/wire"
@@ -53,6 +54,16 @@ type Dispatch struct {
 	// Dispatch that still carries Signed has not been checked. (A string,
 	// not []byte, so a Dispatch stays comparable.)
 	Signed string `json:"-"`
+}
+
+// MarshalJSON writes the signed envelope when there is one (Signed is what
+// travels on the wire), else the plain payload object.
+func (d Dispatch) MarshalJSON() ([]byte, error) {
+	if d.Signed != "" {
+		return []byte(d.Signed), nil
+	}
+	type plain Dispatch // without this method
+	return json.Marshal(plain(d))
 }
 
 // ValidID reports whether s may be a site or terminal id (CONTRACT §1):

@@ -27,6 +27,7 @@ type options struct {
 	ui        string
 	stateDir  string
 	trustKeys []string
+	dispKeys  []string // --dispatch-key: who may sign dispatch (CONTRACT §12)
 	logLevel  string
 	screenBin string
 	font      string
@@ -54,6 +55,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.ui, "ui", "", "window, fullscreen or none (default none)")
 	fs.StringVar(&o.stateDir, "state-dir", "", "durable outbox, applied configuration (default /var/lib/transferguard)")
 	fs.Var(&trust, "trust-key", "PEM file of Ed25519 public keys allowed to sign configuration (repeatable)")
+	fs.Var((*multi)(&o.dispKeys), "dispatch-key", "PEM file of Ed25519 public keys allowed to sign dispatch (repeatable; none: every dispatch is ignored)")
 	fs.StringVar(&o.logLevel, "log-level", "", "trace, debug, info, warn or error (default info)")
 	fs.StringVar(&o.screenBin, "screen-bin", "", "tgscreen binary (default: beside tgagent)")
 	fs.StringVar(&o.font, "font", "", "font file for tgscreen")

@@ -93,6 +93,10 @@ func run(ctx context.Context, o *options, log zerolog.Logger) error {
 			}
 		}()
 	}
+	dispatch, err := gateDispatch(ctx, o, link, goRun, log)
+	if err != nil {
+		return err
+	}
 	goRun("serial", func() error { return port.Run(ctx, frames) })
 	goRun("mqtt", func() error { return link.Run(ctx) })
 	goRun("config", func() error { return applyDocuments(ctx, link, rem, updates, log) })
@@ -100,7 +104,7 @@ func run(ctx context.Context, o *options, log zerolog.Logger) error {
 		goRun("screen", func() error { return uiRun(ctx) })
 	}
 	err = term.Run(ctx, terminal.Inputs{
-		Frames: frames, Display: inputs, Dispatch: link.Dispatch(), Updates: updates, Shown: shown,
+		Frames: frames, Display: inputs, Dispatch: dispatch, Updates: updates, Shown: shown,
 		FrameDone: port.Processed,
 	})
 	cancel()
