@@ -25,7 +25,7 @@ func runDispatch(args []string, stdout, stderr io.Writer) error {
 	guard := fs.String("guard", "", "guard name shown to staff")
 	eta := fs.Int("eta", 0, "seconds until the guard arrives (claimed)")
 	guardName := fs.String("guard-name", "", "the guard's display name the customer sees")
-	keyFile := fs.String("key", "", "Ed25519 private key (PEM PKCS#8) that signs the dispatch; terminals trust it with --dispatch-key (required)")
+	keyFile := fs.String("signing-key", "", "Ed25519 private key (PEM PKCS#8, tgctl keygen) that signs the dispatch; terminals trust it with --dispatch-key (required; --key is the broker TLS key)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func runDispatch(args []string, stdout, stderr io.Writer) error {
 		return usagef("no arguments expected")
 	}
 	if *keyFile == "" {
-		return usagef("--key is required: a terminal ignores an unsigned dispatch")
+		return usagef("--signing-key is required: a terminal ignores an unsigned dispatch")
 	}
 	d.GuardName = *guardName
 	payload, err := signDispatch(d, *keyFile, time.Now())
