@@ -117,11 +117,18 @@ func (v *Verifier) Verify(raw []byte) (envelope.Dispatch, string, error) {
 	return d, keyID, nil
 }
 
+// Remembered returns how many accepted payloads the replay cache holds.
+func (v *Verifier) Remembered() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.rc.Len()
+}
+
 // open checks form, payload type and signature.
 func (v *Verifier) open(raw []byte) ([]byte, string, *Refusal) {
 	env, err := dsse.Parse(raw, dsse.MaxDispatchEnvelope)
 	if err != nil {
-		if looksUnsigned(raw) {
+		if !errors.Is(err, dsse.ErrTooLarge) && looksUnsigned(raw) {
 			return nil, "", &Refusal{Reason: ReasonUnsigned, Text: "a plain dispatch object, not a signed envelope"}
 		}
 		return nil, "", &Refusal{Reason: ReasonMalformed, Text: err.Error()}
