@@ -40,14 +40,19 @@ bin/tgsim --pty "$run/atm" --loop --quiet testdata/demo/guard-claim.txt testdata
 pids+=($!)
 for _ in $(seq 50); do [ -e "$run/atm" ] && break; sleep 0.1; done
 
+# The dispatch key: tgdispatch signs with the private half, the agent
+# trusts only the public half (CONTRACT §12). Made fresh for every demo.
+bin/tgctl keygen --out "$run/dispatch" >/dev/null
+
 bin/tgagent --config configs/agent-demo.yaml --serial "$run/atm" --broker embedded \
+  --dispatch-key "$run/dispatch.pub" \
   --ui "$ui" --state-dir "$run/state" --log-level info 2>"$run/agent.log" &
 pids+=($!)
 sleep 1
 
 if [ -x bin/tgdispatch ] && [ -f configs/dispatch-demo.yaml ]; then
   bin/tgdispatch --broker tcp://127.0.0.1:1883 --db "sqlite:$run/dispatch.db" \
-    --listen 127.0.0.1:8080 --config configs/dispatch-demo.yaml 2>"$run/dispatch.log" &
+    --listen 127.0.0.1:8080 --config configs/dispatch-demo.yaml --signing-key "$run/dispatch.key" 2>"$run/dispatch.log" &
   pids+=($!)
   echo "demo: guard console on http://127.0.0.1:8080 (see configs/dispatch-demo.yaml for the demo accounts)"
 fi

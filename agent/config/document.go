@@ -23,7 +23,10 @@ type Document struct {
 	Scope    string
 	Site     string
 	Terminal string
-	Body     map[string]any
+	// Expires, when set ("expires", RFC 3339), is the moment after which
+	// the document is no longer accepted (CONTRACT §12); zero when absent.
+	Expires time.Time
+	Body    map[string]any
 }
 
 // ParseDocument reads a configuration document and checks its header. The
@@ -43,6 +46,7 @@ func ParseDocument(b []byte) (Document, error) {
 	var problems []string
 	d.Version, problems = headerVersion(raw, problems)
 	d.Issued, problems = headerTime(raw, problems)
+	d.Expires, problems = headerExpires(raw, problems)
 	d.Scope, _ = raw["scope"].(string)
 	d.Site, _ = raw["site"].(string)
 	d.Terminal, _ = raw["terminal"].(string)
@@ -65,7 +69,7 @@ func ParseDocument(b []byte) (Document, error) {
 	if len(problems) > 0 {
 		return Document{}, &ValidationError{Problems: problems}
 	}
-	for _, k := range []string{"version", "issued", "scope", "site", "terminal"} {
+	for _, k := range []string{"version", "issued", "expires", "scope", "site", "terminal"} {
 		delete(raw, k)
 	}
 	d.Body = numbersToNative(raw).(map[string]any)
@@ -89,6 +93,19 @@ func headerTime(raw map[string]any, problems []string) (time.Time, []string) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		return time.Time{}, append(problems, fmt.Sprintf("issued: %q is not RFC 3339", s))
+	}
+	return t, problems
+}
+
+func headerExpires(raw map[string]any, problems []string) (time.Time, []string) {
+	v, ok := raw["expires"]
+	if !ok {
+		return time.Time{}, problems
+	}
+	s, _ := v.(string)
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, append(problems, fmt.Sprintf("expires: %v is not an RFC 3339 time", v))
 	}
 	return t, problems
 }

@@ -34,6 +34,8 @@ import (
 const (
 	TypeConfig    = "application/vnd.transferguard.config+json"
 	TypeWatchlist = "application/vnd.transferguard.watchlist+json"
+	// TypeDispatch is a guard console's signed word on an alert (CONTRACT §12).
+	TypeDispatch = "application/vnd.transferguard.dispatch+json"
 )
 
 // Size limits for whole envelopes (the JSON bytes as received). A
@@ -42,6 +44,7 @@ const (
 const (
 	MaxConfigEnvelope    = 1 << 20  // 1 MiB
 	MaxWatchlistEnvelope = 64 << 20 // 64 MiB
+	MaxDispatchEnvelope  = 16 << 10 // 16 KiB: a dispatch is a few hundred bytes
 )
 
 // Errors returned by Parse, wrapped with detail; callers map them to
@@ -104,7 +107,9 @@ func PAE(payloadType string, payload []byte) []byte {
 // verification.
 func Parse(raw []byte, limit int) (*Envelope, error) {
 	if len(raw) > limit {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(raw), limit)
+		// raw may be only the first limit+1 bytes of a larger message (the
+		// MQTT link keeps no more), so the text does not claim its size.
+		return nil, fmt.Errorf("%w: more than the limit of %d bytes", ErrTooLarge, limit)
 	}
 	var fields map[string]rawField
 	if err := json.Unmarshal(raw, &fields); err != nil {

@@ -5,6 +5,7 @@
 package envelope
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/transferguard/transferguard/agent/wire"
@@ -34,7 +35,10 @@ type Status struct {
 	Storage string `json:"storage,omitempty"`
 }
 
-// Dispatch is a guard console's word on an alert (console → agent).
+// Dispatch is a guard console's word on an alert (console → agent): the
+// payload of a signed dispatch envelope (CONTRACT §4, §7, §12). Site,
+// Terminal and TS bind it to one terminal and a five-minute window, so a
+// signed message cannot be replayed elsewhere or later.
 type Dispatch struct {
 	AlertID string             `json:"alert_id"`
 	State   wire.DispatchState `json:"state"`
@@ -43,6 +47,26 @@ type Dispatch struct {
 	// the customer's screen shows it, never the login name (CONTRACT §7).
 	GuardName string `json:"guard_name,omitempty"`
 	ETAS      int    `json:"eta_s,omitempty"`
+	Site      string `json:"site"`
+	Terminal  string `json:"terminal"`
+	TS        Time   `json:"ts"` // when the console signed it
+
+	// Signed is the DSSE envelope as the MQTT link received it. The link
+	// fills only this field; agent/dispatchauth verifies it and hands the
+	// core a Dispatch with the payload fields set and Signed empty. A
+	// Dispatch that still carries Signed has not been checked. (A string,
+	// not []byte, so a Dispatch stays comparable.)
+	Signed string `json:"-"`
+}
+
+// MarshalJSON writes the signed envelope when there is one (Signed is what
+// travels on the wire), else the plain payload object.
+func (d Dispatch) MarshalJSON() ([]byte, error) {
+	if d.Signed != "" {
+		return []byte(d.Signed), nil
+	}
+	type plain Dispatch // without this method
+	return json.Marshal(plain(d))
 }
 
 // ValidID reports whether s may be a site or terminal id (CONTRACT §1):

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/watchlist"
@@ -31,7 +32,7 @@ func (r *Remote) checkConfig(scope string, payload []byte, keyID string) (*appli
 	case doc.Terminal != "" && doc.Terminal != r.opts.Terminal:
 		return nil, versioned(reject(ReasonWrongScope, "document is for terminal %q, this is %q", doc.Terminal, r.opts.Terminal), doc.Version)
 	}
-	return &applied{version: doc.Version, issued: doc.Issued, keyID: keyID, digest: sha256.Sum256(payload), body: doc.Body}, nil
+	return &applied{version: doc.Version, issued: doc.Issued, expires: doc.Expires, keyID: keyID, digest: sha256.Sum256(payload), body: doc.Body}, nil
 }
 
 func (r *Remote) offerConfig(scope string, raw, payload []byte, keyID string) (Result, *Rejection) {
@@ -43,6 +44,11 @@ func (r *Remote) offerConfig(scope string, raw, payload []byte, keyID string) (R
 		if cur.version == cand.version && cur.digest == cand.digest {
 			return r.result(Result{Kind: KindConfig, Scope: scope, Version: cand.version, Unchanged: true}), nil
 		}
+	}
+	if rej := r.checkExpiry(cand); rej != nil {
+		return Result{}, rej
+	}
+	if cur := r.scopes[scope]; cur != nil {
 		if cand.version <= cur.version {
 			return Result{}, versioned(reject(ReasonStaleVersion, "version %d is not higher than the applied %d", cand.version, cur.version), cand.version)
 		}
@@ -80,7 +86,7 @@ func (r *Remote) checkWatchlist(payload []byte, keyID string) (*applied, *Reject
 	if err != nil {
 		return nil, reject(ReasonInvalidWatchlist, "%v", err)
 	}
-	return &applied{version: doc.Version, issued: doc.Issued, keyID: keyID, digest: sha256.Sum256(payload), list: doc.List}, nil
+	return &applied{version: doc.Version, issued: doc.Issued, expires: doc.Expires, keyID: keyID, digest: sha256.Sum256(payload), list: doc.List}, nil
 }
 
 func (r *Remote) offerWatchlist(raw, payload []byte, keyID string) (Result, *Rejection) {
@@ -92,6 +98,11 @@ func (r *Remote) offerWatchlist(raw, payload []byte, keyID string) (Result, *Rej
 		if cur.version == cand.version && cur.digest == cand.digest {
 			return r.result(Result{Kind: KindWatchlist, Version: cand.version, Unchanged: true}), nil
 		}
+	}
+	if rej := r.checkExpiry(cand); rej != nil {
+		return Result{}, rej
+	}
+	if cur := r.watch; cur != nil {
 		if cand.version <= cur.version {
 			return Result{}, versioned(reject(ReasonStaleVersion, "version %d is not higher than the applied %d", cand.version, cur.version), cand.version)
 		}
@@ -102,6 +113,17 @@ func (r *Remote) offerWatchlist(raw, payload []byte, keyID string) (Result, *Rej
 	r.watch = cand
 	r.list.Store(r.effectiveList())
 	return r.result(Result{Kind: KindWatchlist, Version: cand.version}), nil
+}
+
+// checkExpiry refuses a document whose "expires" has passed. It is
+// checked when a document is offered, not while it is in force: an applied
+// document stays until a newer one replaces it (a lapsed rule set still
+// protects better than none), and its retained redelivery is Unchanged.
+func (r *Remote) checkExpiry(a *applied) *Rejection {
+	if now := r.opts.Now(); !a.expires.IsZero() && !now.Before(a.expires) {
+		return versioned(reject(ReasonExpired, "expired at %s", a.expires.UTC().Format(time.RFC3339)), a.version)
+	}
+	return nil
 }
 
 // build merges defaults, the local layer and the given scopes in order.

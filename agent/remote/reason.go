@@ -24,6 +24,7 @@ const (
 	ReasonTampered         Reason = "tampered"           // names a trusted key, does not match the payload
 	ReasonWrongScope       Reason = "wrong_scope"        // scope, site or terminal not this terminal's or the topic's
 	ReasonStaleVersion     Reason = "stale_version"      // version not higher than the one applied
+	ReasonExpired          Reason = "expired"            // its "expires" time has passed
 	ReasonInvalidConfig    Reason = "invalid_config"     // header or policy does not validate
 	ReasonInvalidWatchlist Reason = "invalid_watchlist"  // watchlist document does not validate
 	ReasonStoreFailed      Reason = "store_failed"       // could not be stored durably; not applied

@@ -93,6 +93,7 @@ type Result struct {
 type applied struct {
 	version int64
 	issued  time.Time
+	expires time.Time // zero: none
 	keyID   string
 	digest  [sha256.Size]byte
 	body    map[string]any // config only
@@ -163,6 +164,7 @@ func (r *Remote) Offer(topic string, raw []byte) (Result, error) {
 		return r.result(Result{}), rej
 	}
 	if !res.Unchanged {
+		r.last = nil // a rejection is reported until the next applied document
 		r.log.Info().Str("topic", topic).Str("kind", res.Kind).Str("scope", res.Scope).
 			Int64("version", res.Version).Msg("document applied")
 	}

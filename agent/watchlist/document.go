@@ -23,6 +23,7 @@ const (
 type Document struct {
 	Version int64
 	Issued  time.Time
+	Expires time.Time // "expires" (RFC 3339), zero when absent: not accepted after it
 	List    *List
 }
 
@@ -51,15 +52,18 @@ func ParseDocumentKeyed(b []byte, key Key) (Document, error) {
 	p := &problems{}
 	for k := range fields {
 		switch k {
-		case "version", "issued", "accounts", "phones":
+		case "version", "issued", "expires", "accounts", "phones":
 		default:
-			p.add("%s: unknown key (a watchlist has version, issued, accounts, phones)", k)
+			p.add("%s: unknown key (a watchlist has version, issued, expires, accounts, phones)", k)
 		}
 	}
 	doc := Document{List: &List{hash: newHasher(key)}}
 	m := doc.List.hash.newMac()
 	doc.Version = parseVersion(fields["version"], p)
 	doc.Issued = parseIssued(fields["issued"], p)
+	if raw := fields["expires"]; raw != nil {
+		doc.Expires = parseTime("expires", raw, p)
+	}
 	seen := 0
 	doc.List.accounts = scanEntries("accounts", fields["accounts"], m, appendAccount[[]byte], 6, 32, &seen, p)
 	doc.List.phones = scanEntries("phones", fields["phones"], m, appendPhone[[]byte], 5, 20, &seen, p)
@@ -93,14 +97,18 @@ func parseIssued(raw rawField, p *problems) time.Time {
 		p.add("issued: missing")
 		return time.Time{}
 	}
+	return parseTime("issued", raw, p)
+}
+
+func parseTime(name string, raw rawField, p *problems) time.Time {
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		p.add("issued: want an RFC 3339 string")
+		p.add("%s: want an RFC 3339 string", name)
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		p.add("issued: want an RFC 3339 time, got %q", s)
+		p.add("%s: want an RFC 3339 time, got %q", name, s)
 	}
 	return t
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -25,6 +24,9 @@ type fileConfig struct {
 	config.File `yaml:",inline"`
 	Serial      serialport.Config `yaml:"serial"`
 	Broker      mqttlink.Config   `yaml:"broker"`
+	// DispatchKeys are PEM files of the Ed25519 keys allowed to sign
+	// dispatch messages (CONTRACT §12); none: every dispatch is ignored.
+	DispatchKeys []string `yaml:"dispatch_keys"`
 }
 
 // options are the agent's settings: the --config file, then the flags
@@ -33,11 +35,6 @@ type options struct {
 	fileConfig
 	cfgPath string
 }
-
-type multi []string
-
-func (m *multi) String() string     { return strings.Join(*m, ",") }
-func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 // flagSet binds every flag to o's fields, so parsing over values read
 // from the file overrides exactly the flags given.
@@ -57,6 +54,7 @@ func flagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&f.UI, "ui", f.UI, "window, fullscreen or none (default none)")
 	fs.StringVar(&f.StateDir, "state-dir", f.StateDir, "durable outbox, applied configuration (default /var/lib/transferguard)")
 	fs.Func("trust-key", "PEM file of Ed25519 public keys allowed to sign configuration (repeatable)", trustFlag(f))
+	fs.Func("dispatch-key", "PEM file of Ed25519 public keys allowed to sign dispatch (repeatable; none: every dispatch is ignored)", listFlag(&o.DispatchKeys))
 	fs.StringVar(&f.LogLevel, "log-level", f.LogLevel, "trace, debug, info, warn or error (default info)")
 	fs.StringVar(&f.Screen.Binary, "screen-bin", f.Screen.Binary, "tgscreen binary (default: beside tgagent)")
 	fs.StringVar(&f.Screen.Font, "font", f.Screen.Font, "font file for tgscreen")
@@ -65,13 +63,17 @@ func flagSet(o *options) *flag.FlagSet {
 
 // trustFlag replaces the file's trust keys with the first --trust-key and
 // adds the following ones.
-func trustFlag(f *config.File) func(string) error {
+func trustFlag(f *config.File) func(string) error { return listFlag(&f.TrustKeys) }
+
+// listFlag is a repeatable flag over a list from the file: the first use
+// replaces the file's list, later ones add to it.
+func listFlag(list *[]string) func(string) error {
 	given := false
 	return func(v string) error {
 		if !given {
-			f.TrustKeys, given = nil, true
+			*list, given = nil, true
 		}
-		f.TrustKeys = append(f.TrustKeys, v)
+		*list = append(*list, v)
 		return nil
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/clock"
+	"github.com/transferguard/transferguard/agent/dispatchauth"
+	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/remote"
 	"github.com/transferguard/transferguard/agent/terminal"
@@ -30,6 +32,7 @@ type parts struct {
 	rem     *remote.Remote
 	term    *terminal.Terminal
 	display display
+	gate    *dispatchauth.Gate // signed dispatch only
 	state   *stateDir
 	log     zerolog.Logger
 }
@@ -87,7 +90,11 @@ func assemble(o *options, sp serialport.Config, brokerURL string, st *stateDir, 
 		return nil, usagef("broker: %w", err)
 	}
 	publishState(link, rem, log)
-	p := &parts{port: serialport.New(sp, log), link: link, rem: rem, state: st, log: log}
+	gate, err := newDispatchGate(o, log)
+	if err != nil {
+		return nil, err
+	}
+	p := &parts{port: serialport.New(sp, log), link: link, rem: rem, gate: gate, state: st, log: log}
 	p.display = newDisplay(o, link, log)
 	p.term = terminal.New(terminal.Options{
 		Site: o.Site, Terminal: o.Terminal, Policy: rem.Policy(), Watchlist: rem.Watchlist(),
@@ -118,11 +125,13 @@ func (p *parts) serve(ctx context.Context) error {
 	go func() { <-serialDone; stopCore() }()
 	g.start("mqtt", func() error { return p.link.Run(restCtx) })
 	g.start("config", func() error { return applyDocuments(restCtx, p.link, p.rem, updates, p.log) })
+	dispatch := make(chan envelope.Dispatch, 4)
+	g.start("dispatch", func() error { return p.gate.Run(restCtx, p.link.Dispatch(), dispatch) })
 	if p.display.run != nil {
 		g.start("screen", func() error { return p.display.run(restCtx) })
 	}
 	err := p.term.Run(coreCtx, terminal.Inputs{
-		Frames: frames, Display: p.display.inputs, Dispatch: p.link.Dispatch(), Updates: updates,
+		Frames: frames, Display: p.display.inputs, Dispatch: dispatch, Updates: updates,
 		Shown: p.display.shown, FrameDone: p.port.Processed,
 	})
 	cancel()

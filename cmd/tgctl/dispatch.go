@@ -1,16 +1,19 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"time"
 
+	"github.com/transferguard/transferguard/agent/dispatchauth"
+	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
-// runDispatch publishes a guard console's dispatch message to a terminal
-// (QoS 1, not retained), as the web console will.
+// runDispatch signs a guard console's dispatch message and publishes it to
+// a terminal (QoS 1, not retained), as tgdispatch does (CONTRACT §12).
 func runDispatch(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("dispatch", stderr)
 	var bf brokerFlags
@@ -21,6 +24,8 @@ func runDispatch(args []string, stdout, stderr io.Writer) error {
 	state := fs.String("state", "", "claimed, arrived or resolved (required)")
 	guard := fs.String("guard", "", "guard name shown to staff")
 	eta := fs.Int("eta", 0, "seconds until the guard arrives (claimed)")
+	guardName := fs.String("guard-name", "", "the guard's display name the customer sees")
+	keyFile := fs.String("signing-key", "", "Ed25519 private key (PEM PKCS#8, tgctl keygen) that signs the dispatch; terminals trust it with --dispatch-key (required; --key is the broker TLS key)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -31,9 +36,13 @@ func runDispatch(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 0 {
 		return usagef("no arguments expected")
 	}
-	payload, err := json.Marshal(d)
+	if *keyFile == "" {
+		return usagef("--signing-key is required: a terminal ignores an unsigned dispatch")
+	}
+	d.GuardName = *guardName
+	payload, err := signDispatch(d, *keyFile, time.Now())
 	if err != nil {
-		return fmt.Errorf("encode dispatch: %w", err)
+		return err
 	}
 	c, err := bf.connect()
 	if err != nil {
@@ -60,7 +69,21 @@ func dispatchMessage(site, terminal, alertID, state, guard string, eta int) (env
 	case eta < 0:
 		return envelope.Dispatch{}, usagef("--eta must be >= 0 seconds")
 	}
-	return envelope.Dispatch{AlertID: alertID, State: wire.DispatchState(state), Guard: guard, ETAS: eta}, nil
+	return envelope.Dispatch{AlertID: alertID, State: wire.DispatchState(state), Guard: guard, ETAS: eta, Site: site, Terminal: terminal}, nil
+}
+
+// signDispatch dates d now and signs it with the key in keyFile.
+func signDispatch(d envelope.Dispatch, keyFile string, now time.Time) ([]byte, error) {
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("read key: %w", err)
+	}
+	key, err := dsse.ParsePrivateKey(keyPEM)
+	if err != nil {
+		return nil, err
+	}
+	d.TS = envelope.Time(now.UTC())
+	return dispatchauth.Sign(d, key)
 }
 
 func validDispatchState(s wire.DispatchState) bool {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/dsse"
@@ -25,6 +26,7 @@ func runSign(args []string, stdout, stderr io.Writer) error {
 	keyFile := fs.String("key", "", "Ed25519 private key (PEM PKCS#8, from tgctl keygen or openssl genpkey)")
 	kind := fs.String("type", "", "document type: config or watchlist")
 	out := fs.String("out", "", "write the envelope here instead of stdout")
+	expires := fs.String("expires", "", "refuse the document after this: a duration from now (72h) or an RFC 3339 time")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -42,6 +44,9 @@ func runSign(args []string, stdout, stderr io.Writer) error {
 	}
 	payload, err := readDocument(fs.Arg(0))
 	if err != nil {
+		return err
+	}
+	if payload, err = withExpires(payload, *expires, time.Now()); err != nil {
 		return err
 	}
 	if err := validate(*kind, payload); err != nil {

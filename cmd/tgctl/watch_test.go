@@ -11,7 +11,6 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/transferguard/transferguard/drivers/mqttlink"
 	"github.com/transferguard/transferguard/internal/mosquittotest"
 )
 
@@ -140,23 +139,24 @@ func TestWatchJSON(t *testing.T) {
 	}
 }
 
-// TestDispatch sends a dispatch as a guard console would; the terminal's
-// own parser accepts it, and it is not retained.
+// TestDispatch sends a dispatch as a guard console would: signed with
+// --signing-key, it passes the terminal's own check, and it is not retained.
 func TestDispatch(t *testing.T) {
 	broker := mosquittotest.Start(t)
+	prefix := keys(t)
 	terminal := client(t, broker.URL(), "agent-T1")
 	got := make(chan mqtt.Message, 2)
 	terminal.Subscribe("tg/v1/S1/T1/dispatch", 1, func(_ mqtt.Client, m mqtt.Message) { got <- m }).WaitTimeout(5 * time.Second)
 	out, e, code := tgctl(t, "dispatch", "--broker", broker.URL(), "--site", "S1", "--terminal", "T1",
-		"--alert", "a1", "--state", "claimed", "--guard", "Wang", "--eta", "120")
+		"--alert", "a1", "--state", "claimed", "--guard", "Wang", "--guard-name", "王师傅", "--eta", "120", "--signing-key", prefix+".key")
 	if code != 0 || !strings.Contains(out, "sent claimed for alert a1 to tg/v1/S1/T1/dispatch") {
 		t.Fatalf("dispatch: %d %q %q", code, out, e)
 	}
 	select {
 	case m := <-got:
-		d, ok := mqttlink.ParseDispatch(m.Payload())
-		if !ok || d.AlertID != "a1" || d.State != "claimed" || d.Guard != "Wang" || d.ETAS != 120 || m.Retained() {
-			t.Fatalf("terminal got %s (ok=%v retained=%v)", m.Payload(), ok, m.Retained())
+		d, err := verifierFor(t, prefix+".pub").Verify(m.Payload())
+		if err != nil || d.AlertID != "a1" || d.State != "claimed" || d.Guard != "Wang" || d.GuardName != "王师傅" || d.ETAS != 120 || m.Retained() {
+			t.Fatalf("terminal got %s (%v, retained=%v)", m.Payload(), err, m.Retained())
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("terminal got no dispatch")
@@ -176,6 +176,7 @@ func TestDispatchUsage(t *testing.T) {
 		{"--site", "S1", "--terminal", "T1", "--state", "claimed"},
 		{"--site", "S/1", "--terminal", "T1", "--alert", "a1", "--state", "claimed"},
 		{"--site", "S1", "--terminal", "T1", "--alert", "a1", "--state", "claimed", "--eta", "-1"},
+		{"--site", "S1", "--terminal", "T1", "--alert", "a1", "--state", "resolved"}, // unsigned: no --signing-key
 	} {
 		if _, e, code := tgctl(t, append([]string{"dispatch", "--broker", "tcp://127.0.0.1:1"}, args...)...); code != 2 {
 			t.Errorf("dispatch %v: exit %d (%s), want 2", args, code, e)

@@ -29,6 +29,7 @@ type serveFlags struct {
 	ca, cert, key                                                     string
 	secureCookies, leaveOnStop                                        bool
 	workers                                                           int
+	signingKey                                                        string // --signing-key: signs dispatch (CONTRACT §12)
 }
 
 func parseServe(args []string) (serveFlags, error) {
@@ -48,6 +49,7 @@ func parseServe(args []string) (serveFlags, error) {
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (set when the console is served over https)")
 	fs.BoolVar(&f.leaveOnStop, "leave-on-stop", false, "leave the shared subscription at shutdown (retiring an instance for good)")
 	fs.IntVar(&f.workers, "workers", 4, "concurrent message handlers")
+	fs.StringVar(&f.signingKey, "signing-key", "", "PEM Ed25519 private key (tgctl keygen) that signs dispatch; terminals trust its public key with --dispatch-key")
 	if err := fs.Parse(args); err != nil {
 		return f, usageError{err}
 	}
@@ -108,8 +110,12 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 		return usageError{err}
 	}
 	hub := &feed.Hub{}
+	signer, err := loadSigningKey(f.signingKey)
+	if err != nil {
+		return usageError{err}
+	}
 	svc, err := service.New(service.Options{Store: st, Publisher: mq, Feed: hub, Ladder: *cfg.Escalation,
-		FollowWindow: cfg.FollowWindow, Peers: st.Dialect() == store.Postgres, Log: log})
+		FollowWindow: cfg.FollowWindow, Peers: st.Dialect() == store.Postgres, SigningKey: signer, Log: log})
 	if err != nil {
 		return usageError{err}
 	}

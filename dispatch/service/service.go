@@ -12,6 +12,7 @@ package service
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"time"
@@ -48,7 +49,11 @@ type Options struct {
 	// default 30 days (an agent's outbox may hold messages through a long
 	// outage).
 	KeepMessages time.Duration
-	Log          zerolog.Logger
+	// SigningKey signs every dispatch (CONTRACT §12, tgdispatch
+	// --signing-key). Without it dispatch goes out unsigned and every
+	// terminal ignores it; New logs that loudly.
+	SigningKey ed25519.PrivateKey
+	Log        zerolog.Logger
 }
 
 // Service is the desk. Its methods are safe for concurrent use.
@@ -84,7 +89,9 @@ func New(o Options) (*Service, error) {
 	if o.KeepMessages <= 0 {
 		o.KeepMessages = 30 * 24 * time.Hour
 	}
-	return &Service{o: o, st: o.Store, log: o.Log.With().Str("component", "service").Logger()}, nil
+	s := &Service{o: o, st: o.Store, log: o.Log.With().Str("component", "service").Logger()}
+	s.warnUnsigned()
+	return s, nil
 }
 
 // Ladder is the escalation policy in force.

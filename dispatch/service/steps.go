@@ -71,6 +71,10 @@ func (s *Service) act(ctx context.Context, id string, state wire.DispatchState, 
 		if state == wire.DispatchClaimed {
 			d.ETAS = out.ETAS
 		}
+		d, err = s.sign(d, out.Site, out.Terminal)
+		if err != nil {
+			return out, fmt.Errorf("service: %s %s recorded but not sent: %w", state, id, err)
+		}
 		if err := s.o.Publisher.Dispatch(ctx, out.Site, out.Terminal, d); err != nil {
 			s.log.Error().Err(err).Str("incident", id).Str("state", string(state)).Msg("dispatch publish failed")
 			return out, fmt.Errorf("service: %s %s recorded but not yet sent to the terminal: %w", state, id, err)

@@ -1,31 +1,23 @@
 package mqttlink
 
 import (
-	"encoding/json"
-
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // onMessage is paho's handler for every subscription. It runs on paho's
 // router goroutine, so it never blocks: work is handed over through
 // buffered channels and dropped, with a log line, when they are full.
+//
+// The link only routes bytes: a signed document or a signed dispatch is
+// verified by the core (agent/remote, agent/dispatchauth). A message over
+// its kind's size limit is handed on cut to limit+1 bytes, so the core
+// reports it (too_large on config/state for a document) while no more
+// than the limit is held in a channel.
 func (l *Link) onMessage(_ mqtt.Client, m mqtt.Message) {
 	topic, payload := m.Topic(), m.Payload()
-	limit := maxInboundPayload
-	if topic == l.topics.Watchlist {
-		// A police list of a million entries is about 30 MB; anything up to
-		// the envelope limit goes on to be verified, and refused there with
-		// a reason on config/state if it is too large.
-		limit = dsse.MaxWatchlistEnvelope + 1
-	}
-	if len(payload) > limit {
-		l.log.Warn().Str("topic", topic).Int("bytes", len(payload)).Msg("oversized message dropped")
-		return
-	}
 	if topic == l.topics.Dispatch {
 		l.onDispatch(payload)
 		return
@@ -35,6 +27,15 @@ func (l *Link) onMessage(_ mqtt.Client, m mqtt.Message) {
 		l.log.Debug().Str("topic", topic).Msg("empty document ignored")
 		return
 	}
+	limit := maxInboundPayload
+	if topic == l.topics.Watchlist {
+		// A police list of a million entries is about 30 MB.
+		limit = dsse.MaxWatchlistEnvelope
+	}
+	if len(payload) > limit {
+		l.log.Warn().Str("topic", topic).Int("bytes", len(payload)).Int("limit", limit).Msg("oversized document: refused as too_large")
+		payload = payload[:limit+1]
+	}
 	doc := Document{Topic: topic, Payload: append([]byte(nil), payload...)}
 	select {
 	case l.docs <- doc:
@@ -43,32 +44,19 @@ func (l *Link) onMessage(_ mqtt.Client, m mqtt.Message) {
 	}
 }
 
-// onDispatch decodes a dispatch message and hands it over.
+// onDispatch hands a dispatch message over as received, in Signed; the
+// core checks its signature, terminal and age before anything acts on it.
 func (l *Link) onDispatch(payload []byte) {
-	d, ok := ParseDispatch(payload)
-	if !ok {
-		l.log.Warn().Int("bytes", len(payload)).Msg("malformed dispatch dropped")
+	if len(payload) == 0 {
 		return
 	}
+	if len(payload) > dsse.MaxDispatchEnvelope {
+		l.log.Warn().Int("bytes", len(payload)).Msg("oversized dispatch: refused as malformed")
+		payload = payload[:dsse.MaxDispatchEnvelope+1]
+	}
 	select {
-	case l.dispatch <- d:
+	case l.dispatch <- envelope.Dispatch{Signed: string(payload)}:
 	default:
-		l.log.Error().Str("alert_id", d.AlertID).Msg("dispatch dropped, consumer not keeping up")
+		l.log.Error().Int("bytes", len(payload)).Msg("dispatch dropped, consumer not keeping up")
 	}
-}
-
-// ParseDispatch decodes a dispatch payload; ok is false unless it is a JSON
-// object with an alert_id and a known state.
-func ParseDispatch(payload []byte) (d envelope.Dispatch, ok bool) {
-	if err := json.Unmarshal(payload, &d); err != nil {
-		return envelope.Dispatch{}, false
-	}
-	if d.AlertID == "" || len(d.AlertID) > 128 || d.ETAS < 0 {
-		return envelope.Dispatch{}, false
-	}
-	switch d.State {
-	case wire.DispatchClaimed, wire.DispatchArrived, wire.DispatchResolved:
-		return d, true
-	}
-	return envelope.Dispatch{}, false
 }

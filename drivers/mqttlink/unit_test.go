@@ -1,7 +1,6 @@
 package mqttlink
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,42 +75,6 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	if l.cfg.ClientID != "tg-S1-T1" || l.Boot() == "" || l.cfg.Window != DefaultWindow {
 		t.Errorf("defaults: got client %q boot %q window %d", l.cfg.ClientID, l.Boot(), l.cfg.Window)
 	}
-}
-
-func TestParseDispatch(t *testing.T) {
-	for file, want := range map[string]bool{
-		"claimed.json": true, "resolved.json": true,
-		"negative-eta.json": false, "garbage.json": false, "array.json": false,
-	} {
-		b, err := os.ReadFile(filepath.Join("testdata", "dispatch", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, got := ParseDispatch(b); got != want {
-			t.Errorf("%s: got ok=%v, want %v", file, got, want)
-		}
-	}
-	d, _ := ParseDispatch([]byte(`{"alert_id":"a1","state":"arrived","guard":"G2","eta_s":0}`))
-	if want := (envelope.Dispatch{AlertID: "a1", State: "arrived", Guard: "G2"}); d != want {
-		t.Errorf("got %+v, want %+v", d, want)
-	}
-}
-
-func FuzzParseDispatch(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "dispatch", "*.json"))
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		d, ok := ParseDispatch(b)
-		if ok && (d.AlertID == "" || d.ETAS < 0) {
-			t.Fatalf("accepted %+v", d)
-		}
-	})
 }
 
 // fakeMessage is an inbound paho message.

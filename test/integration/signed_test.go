@@ -105,12 +105,17 @@ func signedWatchlist(t *testing.T, key ed25519.PrivateKey, version int, accounts
 
 func pushRetained(t *testing.T, url, topic string, payload []byte) {
 	t.Helper()
+	pushMessage(t, url, topic, payload, true)
+}
+
+func pushMessage(t *testing.T, url, topic string, payload []byte, retain bool) {
+	t.Helper()
 	c := mqtt.NewClient(mqtt.NewClientOptions().AddBroker(url).SetClientID(fmt.Sprintf("it-push-%d", time.Now().UnixNano())))
 	if tok := c.Connect(); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
 		t.Fatalf("connect to push: %v", tok.Error())
 	}
 	defer c.Disconnect(100)
-	if tok := c.Publish(topic, 1, true, payload); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
+	if tok := c.Publish(topic, 1, retain, payload); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
 		t.Fatalf("push %s: %v", topic, tok.Error())
 	}
 }
