@@ -51,6 +51,9 @@ type Alert struct {
 	// State is where the transaction stands: open, confirmed, cancelled,
 	// done_ok, done_fail, ended (an addition to CONTRACT §4).
 	State string `json:"state,omitempty"`
+	// Choice is the customer's last choice on the transfer warning
+	// (continue, stop, help), so a console sees "the customer stopped".
+	Choice string `json:"choice,omitempty"`
 	// EndReason says why the session closed, on the final alert_update
 	// (state ended): end, controller_restart, replaced, agent_restart.
 	EndReason string `json:"end_reason,omitempty"`

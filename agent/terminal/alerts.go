@@ -132,7 +132,7 @@ func (t *Terminal) fillSession(a *envelope.Alert, s *session) {
 			PayeeKey: pan.Key(key, s.payee.Reveal()),
 		}
 	}
-	a.State = txnState(s)
+	a.State, a.Choice = txnState(s), s.choice
 	if s.ended {
 		a.State, a.EndReason = stateEnded, s.endReason
 	}

@@ -53,4 +53,3 @@ func (t *Terminal) evaluate(now time.Time) {
 		t.publishUpdate(now)
 	}
 }
-

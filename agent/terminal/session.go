@@ -70,7 +70,7 @@ type session struct {
 
 	endReason string
 	alertIDs  []string // every alert raised, in order
-	audit []auditScreen
+	audit     []auditScreen
 	// others are the panic and tamper alerts raised during the session;
 	// each gets its final alert_update when the session ends.
 	others []envelope.Alert
