@@ -32,7 +32,9 @@ const Help = `commands (anything else is a scenario line, e.g. START channel=ATM
   payee ACCT [new]      PAYEE acct=ACCT (new=1 with "new")
   amount YUAN           AMOUNT minor=YUAN*100 cur=CNY
   phone on|off          SENSOR kind=PHONE_CALL state=ON|OFF
-  enter                 KEY key=ENTER (acknowledge a warning)
+  enter                 KEY key=ENTER (continue, after the countdown)
+  stop                  KEY key=CANCEL (the customer chooses not to transfer)
+  key NAME              KEY key=NAME: enter, cancel, help (= F8, the default help_key), f1…f8
   confirm | cancel      CONFIRM | CANCEL
   done [fail]           DONE result=OK (or FAIL)
   end | panic           END | PANIC
@@ -102,6 +104,14 @@ func Expand(line string) ([]scenario.Step, error) {
 		return []scenario.Step{send("SENSOR", "kind", "PHONE_CALL", "state", state)}, nil
 	case "enter":
 		return []scenario.Step{send("KEY", "key", "ENTER")}, nil
+	case "stop":
+		return []scenario.Step{send("KEY", "key", string(wire.KeyCancel))}, nil
+	case "key":
+		k, err := keyName(arg(1))
+		if err != nil {
+			return nil, err
+		}
+		return []scenario.Step{send("KEY", "key", k)}, nil
 	case "confirm", "cancel", "end", "panic":
 		return []scenario.Step{send(wire.FrameType(strings.ToUpper(w[0])))}, nil
 	case "done":
@@ -116,6 +126,24 @@ func Expand(line string) ([]scenario.Step, error) {
 		return nil, err
 	}
 	return []scenario.Step{st}, nil
+}
+
+// DefaultHelpKey is the key "key help" sends: the shipped help_key. An
+// agent configured with another help_key needs "key f3" and so on.
+const DefaultHelpKey = "F8"
+
+// keyName reads the NAME of "key NAME".
+func keyName(name string) (string, error) {
+	n := strings.ToUpper(name)
+	switch {
+	case n == string(wire.KeyEnter), n == string(wire.KeyCancel):
+		return n, nil
+	case n == "HELP":
+		return DefaultHelpKey, nil
+	case len(n) == 2 && n[0] == 'F' && n[1] >= '1' && n[1] <= '8':
+		return n, nil
+	}
+	return "", fmt.Errorf("key %q: want enter, cancel, help or f1…f8", name)
 }
 
 // start expands "card AGE [LANG]" and "counter AGE [LANG]".

@@ -23,6 +23,11 @@ func TestExpand(t *testing.T) {
 		{"phone on", []string{"SENSOR kind=PHONE_CALL state=ON"}},
 		{"phone OFF", []string{"SENSOR kind=PHONE_CALL state=OFF"}},
 		{"enter", []string{"KEY key=ENTER"}},
+		{"stop", []string{"KEY key=CANCEL"}},
+		{"key cancel", []string{"KEY key=CANCEL"}},
+		{"key help", []string{"KEY key=F8"}},
+		{"key f3", []string{"KEY key=F3"}},
+		{"key Enter", []string{"KEY key=ENTER"}},
 		{"confirm", []string{"CONFIRM"}},
 		{"cancel", []string{"CANCEL"}},
 		{"done", []string{"DONE result=OK"}},
@@ -66,7 +71,7 @@ func render(st scenario.Step) string {
 }
 
 func TestExpandRefusesNonsense(t *testing.T) {
-	for _, in := range []string{"card", "card old", "transfer lots", "amount 1.234", "phone maybe", "payee", "wait soon", "START x"} {
+	for _, in := range []string{"card", "card old", "transfer lots", "amount 1.234", "phone maybe", "payee", "wait soon", "START x", "key", "key f9", "key escape"} {
 		if _, err := Expand(in); err == nil {
 			t.Errorf("Expand(%q) succeeded, want an error", in)
 		}

@@ -81,7 +81,7 @@ func (o *printer) received(r Received, latency time.Duration, hb bool) {
 
 // event prints a step outcome tied to a scenario line: expect, nak, fail.
 func (o *printer) event(kind string, lineNo int, msg string) {
-	mark := map[string]string{"expect": "✓", "nak": "!", "fail": "✗"}[kind]
+	mark := map[string]string{"expect": "✓", "nak": "!", "fail": "✗", "skip": "-"}[kind]
 	where := ""
 	if lineNo > 0 {
 		where = fmt.Sprintf("line %d: ", lineNo)

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/transferguard/transferguard/agent/rules"
+	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/configs"
 )
@@ -221,6 +222,9 @@ func (p *Policy) validate() []string {
 	default:
 		add("alerts.hold_level: %q is not none, medium or high", a.HoldLevel)
 	}
+	if !ValidHelpKey(p.HelpKey) {
+		add("help_key: %q is not one of F1…F8", p.HelpKey)
+	}
 	if a.CorrelationKey != "" && !isHex(a.CorrelationKey, 32) {
 		add("alerts.correlation_key: want at least 32 hex digits")
 	}
@@ -242,7 +246,7 @@ func (p *Policy) validateLanguages() []string {
 			pr = append(pr, fmt.Sprintf("screens.%s: missing for listed language", l))
 			continue
 		}
-		for _, name := range []wire.ScreenName{wire.ScreenStandby, wire.ScreenReminder, wire.ScreenTransferWarning, wire.ScreenHighRisk, wire.ScreenStaffComing} {
+		for _, name := range ScreenNames {
 			st, _ := sc.ByName(name)
 			if strings.TrimSpace(st.Title) == "" {
 				pr = append(pr, fmt.Sprintf("screens.%s.%s.title: must not be empty", l, name))
@@ -253,6 +257,11 @@ func (p *Policy) validateLanguages() []string {
 		}
 		if sc.TransferWarning.AckPrompt == "" {
 			pr = append(pr, fmt.Sprintf("screens.%s.transfer_warning.ack_prompt: must not be empty", l))
+		}
+		for _, id := range []string{screen.ChoiceContinue, screen.ChoiceStop, screen.ChoiceHelp} {
+			if strings.TrimSpace(sc.TransferWarning.Choices[id]) == "" {
+				pr = append(pr, fmt.Sprintf("screens.%s.transfer_warning.choices.%s: must not be empty", l, id))
+			}
 		}
 	}
 	if !has[p.DefaultLang] {
@@ -329,4 +338,10 @@ func isHex(s string, min int) bool {
 		}
 	}
 	return true
+}
+
+// ValidHelpKey reports whether k names a terminal function key F1…F8, the
+// keys a KEY frame may carry besides ENTER and CANCEL (CONTRACT §2).
+func ValidHelpKey(k string) bool {
+	return len(k) == 2 && k[0] == 'F' && k[1] >= '1' && k[1] <= '8'
 }

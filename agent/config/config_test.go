@@ -73,6 +73,8 @@ func TestBuildRejects(t *testing.T) {
 		{"bad time zone", "timezone: Mars/Olympus", []string{"timezone"}},
 		{"missing rule text", "rules: {x: {when: 'true', score: 1, text: {zh: a}}}", []string{"rules.x.text.en: missing"}},
 		{"language without screens", "languages: [zh, en, fr]", []string{"screens.fr: missing"}},
+		{"help key not a function key", "help_key: F9", []string{"help_key"}},
+		{"choice label missing", "screens: {en: {transfer_warning: {choices: {help: ' '}}}}", []string{"screens.en.transfer_warning.choices.help: must not be empty"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,6 +24,9 @@ type Policy struct {
 	Rules       map[string]*Rule   `json:"rules"`
 	Watchlist   WatchlistConfig    `json:"watchlist"`
 	Screens     map[string]Screens `json:"screens"`
+	// HelpKey is the terminal key (F1…F8) that asks for staff on the
+	// transfer warning (CONTRACT §6); the button's label names it.
+	HelpKey string `json:"help_key"`
 
 	loc     *time.Location
 	ordered []*Rule
@@ -84,17 +87,36 @@ type Screens struct {
 	TransferWarning ScreenText `json:"transfer_warning"`
 	HighRisk        ScreenText `json:"high_risk"`
 	StaffComing     ScreenText `json:"staff_coming"`
+	StaffArrived    ScreenText `json:"staff_arrived"`
+	Stopped         ScreenText `json:"stopped"`
+	HelpComing      ScreenText `json:"help_coming"`
 }
 
-// ScreenText is what one screen says. Placeholders {s}, {guard} and {eta}
-// are filled by the agent; a line whose placeholder has no value is left out.
+// ScreenNames are the screens every language must have texts for, in the
+// order a preview walks them.
+var ScreenNames = []wire.ScreenName{wire.ScreenStandby, wire.ScreenReminder, wire.ScreenTransferWarning,
+	wire.ScreenHighRisk, wire.ScreenStaffComing, wire.ScreenStaffArrived, wire.ScreenStopped, wire.ScreenHelpComing}
+
+// ScreenText is what one screen says. Placeholders {s}, {guard}, {eta}
+// and {key} are filled by the agent; a line whose placeholder has no value
+// is left out.
 type ScreenText struct {
-	Title          string   `json:"title"`
-	Lines          []string `json:"lines"`
-	Footer         string   `json:"footer"`
-	CountdownLabel string   `json:"countdown_label"`
-	AckPrompt      string   `json:"ack_prompt"`
-	Voice          string   `json:"voice"`
+	Title string   `json:"title"`
+	Lines []string `json:"lines"`
+	// Note is the way out, always the last paragraph (the 24-hour
+	// revocation, "call 110"): rule advice may push lines off a small
+	// screen, never the note.
+	Note           string `json:"note"`
+	Footer         string `json:"footer"`
+	CountdownLabel string `json:"countdown_label"`
+	AckPrompt      string `json:"ack_prompt"`
+	// Choices are the button labels by choice id (continue, stop, help);
+	// each names its key, and {key} is the configured help key.
+	Choices map[string]string `json:"choices"`
+	// Guard is who {guard} names when the console gave no display name
+	// ("工作人员"): the customer never sees a guard's login name.
+	Guard string `json:"guard"`
+	Voice string `json:"voice"`
 }
 
 // ByName returns the texts of the screen called name (agent/screen names).
@@ -110,6 +132,12 @@ func (s Screens) ByName(name wire.ScreenName) (ScreenText, bool) {
 		return s.HighRisk, true
 	case wire.ScreenStaffComing:
 		return s.StaffComing, true
+	case wire.ScreenStaffArrived:
+		return s.StaffArrived, true
+	case wire.ScreenStopped:
+		return s.Stopped, true
+	case wire.ScreenHelpComing:
+		return s.HelpComing, true
 	}
 	return ScreenText{}, false
 }

@@ -51,6 +51,12 @@ type Alert struct {
 	// State is where the transaction stands: open, confirmed, cancelled,
 	// done_ok, done_fail, ended (an addition to CONTRACT §4).
 	State string `json:"state,omitempty"`
+	// Choice is the customer's last choice on the transfer warning
+	// (continue, stop, help), so a console sees "the customer stopped".
+	Choice string `json:"choice,omitempty"`
+	// EndReason says why the session closed, on the final alert_update
+	// (state ended): end, controller_restart, replaced, agent_restart.
+	EndReason string `json:"end_reason,omitempty"`
 }
 
 // Reason is one rule that fired, with its text in the alert language.
@@ -79,7 +85,10 @@ type Txn struct {
 }
 
 // SessionRecord is the audit summary published on …/session for every
-// session that showed a warning or raised an alert.
+// session that showed a warning or raised an alert (panic and tamper
+// alerts included). State is where the transaction ended up (open,
+// confirmed, cancelled, done_ok, done_fail) — never "ended", which every
+// record is; EndReason says why the session closed.
 type SessionRecord struct {
 	V         int              `json:"v"`
 	ID        string           `json:"id"`
@@ -94,11 +103,19 @@ type SessionRecord struct {
 	Ended     Time             `json:"ended"`
 	EndReason string           `json:"end_reason"` // end, controller_restart, replaced
 	State     string           `json:"state"`
-	AlertID   string           `json:"alert_id,omitempty"`
-	Level     wire.Level       `json:"level,omitempty"`
-	Score     int              `json:"score"`
-	Rules     []string         `json:"rules,omitempty"`
-	Screens   []ScreenShown    `json:"screens"`
+	// AlertID is the session's main alert: its risk alert, else its help
+	// alert, else the first panic or tamper alert. AlertIDs lists every
+	// alert the session raised, in order.
+	AlertID  string     `json:"alert_id,omitempty"`
+	AlertIDs []string   `json:"alert_ids,omitempty"`
+	Level    wire.Level `json:"level,omitempty"`
+	// Choice is the customer's last choice on the transfer warning
+	// (CONTRACT §6) and ChoiceBy how it was made.
+	Choice   string        `json:"choice"`
+	ChoiceBy string        `json:"choice_by,omitempty"`
+	Score    int           `json:"score"`
+	Rules    []string      `json:"rules,omitempty"`
+	Screens  []ScreenShown `json:"screens"`
 }
 
 // ScreenShown is one screen in a session's audit: when it appeared, how
@@ -109,8 +126,18 @@ type ScreenShown struct {
 	Shown      Time            `json:"shown"`
 	DurationMS int64           `json:"duration_ms"`
 	Ack        string          `json:"ack,omitempty"`
-	EarlyAcks  int             `json:"early_acks,omitempty"`
+	// Choice is the choice made on this screen (continue, stop, help).
+	Choice    string `json:"choice,omitempty"`
+	EarlyAcks int    `json:"early_acks,omitempty"`
 	// Drawn is when tgscreen reported the screen drawn: proof the customer
 	// could see it. Absent with --ui none or when the display was down.
 	Drawn *Time `json:"drawn,omitempty"`
 }
+
+// Values of SessionRecord.Choice besides the choice ids of agent/screen,
+// and of ChoiceBy.
+const (
+	ChoiceNone    = "none"  // the session made no choice on a warning
+	ChoiceByKey   = "key"   // a terminal key (KEY frame) or the screen's keyboard
+	ChoiceByTouch = "touch" // a touch or click inside the button
+)

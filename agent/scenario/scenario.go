@@ -10,6 +10,12 @@
 //	silence 16s                                               let time pass with no heartbeat
 //	expect HOLD reason=risk_high within 1s                    wait for a matching frame from the agent
 //	raw "$TG1,7,START*0000\r\n"                               send bytes as they are (Go string syntax)
+//	touch continue                                            the customer touches a button on the agent's screen
+//	touch                                                     … or the screen outside every button
+//	dispatch claimed guard_name=王师傅 eta_s=120               a guard console's word on the session's alert
+//
+// touch and dispatch do not travel on the serial line: the core's tests
+// play them, tgsim reports them as skipped.
 package scenario
 
 import (
@@ -31,6 +37,12 @@ const (
 	Silence = "silence"
 	Expect  = "expect"
 	Raw     = "raw"
+	// Touch: a touch on the agent's own screen; Choice is the button id,
+	// "" for a touch outside every button.
+	Touch = "touch"
+	// Dispatch: a guard console's dispatch for the session's alert; Frame
+	// holds state= and the other dispatch fields.
+	Dispatch = "dispatch"
 )
 
 // DefaultWithin is how long an expect waits when the line gives no
@@ -46,6 +58,8 @@ type Step struct {
 	Raw   []byte
 	// Within bounds an expect.
 	Within time.Duration
+	// Choice is the button a touch landed in.
+	Choice string
 }
 
 // Parse reads a whole scenario; errors name the line.
@@ -105,6 +119,24 @@ func ParseLine(line string) (Step, error) {
 			return Step{}, fmt.Errorf(`raw takes one quoted string, e.g. raw "$TG1,1,HB*0000\r\n"`)
 		}
 		return Step{Kind: Raw, Delay: st.Delay, Raw: []byte(words[1])}, nil
+	case Touch:
+		if len(words) > 2 {
+			return Step{}, fmt.Errorf("touch takes at most one button id, e.g. touch continue")
+		}
+		st.Kind = Touch
+		if len(words) == 2 {
+			st.Choice = words[1]
+		}
+		return st, nil
+	case Dispatch:
+		if len(words) < 2 || strings.Contains(words[1], "=") {
+			return Step{}, fmt.Errorf("dispatch needs a state, e.g. dispatch claimed guard_name=王师傅 eta_s=120")
+		}
+		f, err := parseFrame(words[1:])
+		st.Kind, st.Frame = Dispatch, f
+		st.Frame.Type = ""
+		st.Frame.Fields = append([]frame.Field{{Key: "state", Value: words[1]}}, f.Fields...)
+		return st, err
 	case Expect:
 		st.Kind, st.Within = Expect, DefaultWithin
 		words = words[1:]

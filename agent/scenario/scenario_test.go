@@ -21,7 +21,20 @@ func TestParseLine(t *testing.T) {
 	if err != nil || string(st.Raw) != "$TG1,7,START*0000\r\n" {
 		t.Errorf("raw: %q %v", st.Raw, err)
 	}
-	for _, bad := range []string{"wait", "wait ten", "+x START", "START age", `raw "unterminated`, "+1s", "expect"} {
+	st, err = ParseLine(`+1s touch continue`)
+	if err != nil || st.Kind != Touch || st.Choice != "continue" || st.Delay != time.Second {
+		t.Errorf("touch: %+v %v", st, err)
+	}
+	st, err = ParseLine(`touch`)
+	if err != nil || st.Kind != Touch || st.Choice != "" {
+		t.Errorf("touch outside: %+v %v", st, err)
+	}
+	st, err = ParseLine(`dispatch claimed guard_name=王师傅 eta_s=120`)
+	if err != nil || st.Kind != Dispatch || st.Frame.Value("state") != "claimed" || st.Frame.Value("guard_name") != "王师傅" || st.Frame.Value("eta_s") != "120" {
+		t.Errorf("dispatch: %+v %v", st, err)
+	}
+	for _, bad := range []string{"wait", "wait ten", "+x START", "START age", `raw "unterminated`, "+1s", "expect",
+		"touch a b", "dispatch", "dispatch eta_s=1", "dispatch claimed guard"} {
 		if _, err := ParseLine(bad); err == nil {
 			t.Errorf("accepted %q", bad)
 		}

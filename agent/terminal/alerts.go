@@ -14,6 +14,7 @@ import (
 func (t *Terminal) raiseRisk(now time.Time) {
 	s := t.sess
 	s.alertID = t.o.IDs()
+	s.alertIDs = append(s.alertIDs, s.alertID)
 	t.alerted[s.alertID] = s.id
 	t.log.Warn().Str("session", s.id).Str("alert_id", s.alertID).Str("level", string(s.level)).Int("score", s.score).Msg("alert raised")
 	t.publishRisk(now, wire.TypeAlert)
@@ -42,10 +43,11 @@ func (t *Terminal) publishRisk(now time.Time, typ wire.MessageType) {
 // screen, nothing is sent to the controller.
 func (t *Terminal) raisePanic(now time.Time) {
 	a := t.envelope(now, wire.TypeAlert, t.o.IDs(), wire.KindPanic, wire.LevelHigh, 100)
-	a.Reasons = []envelope.Reason{{Rule: "panic-button", Text: t.fixedText("panic")}}
+	a.Reasons = []envelope.Reason{{Rule: RulePanic, Text: t.fixedText("panic")}}
 	if s := t.sess; s != nil {
 		t.fillSession(&a, s)
 		s.others = append(s.others, a)
+		s.alertIDs = append(s.alertIDs, a.AlertID)
 	} else {
 		a.Channel = string(wire.ChannelCounter)
 	}
@@ -56,12 +58,44 @@ func (t *Terminal) raisePanic(now time.Time) {
 // raiseTamper reports that the link died while a customer was mid-session.
 func (t *Terminal) raiseTamper(now time.Time) {
 	a := t.envelope(now, wire.TypeAlert, t.o.IDs(), wire.KindTamper, wire.LevelHigh, 100)
-	a.Reasons = []envelope.Reason{{Rule: "link-down", Text: t.fixedText("link-down")}}
+	a.Reasons = []envelope.Reason{{Rule: RuleLinkDown, Text: t.fixedText("link-down")}}
 	t.fillSession(&a, t.sess)
 	t.sess.others = append(t.sess.others, a)
+	t.sess.alertIDs = append(t.sess.alertIDs, a.AlertID)
 	t.log.Warn().Str("alert_id", a.AlertID).Str("session", t.sess.id).Msg("tamper alert raised")
 	t.publish(wire.TopicAlert, a.ID, a)
 }
+
+// raiseHelp raises the alert of a customer who asked for staff on the
+// transfer warning (CONTRACT §6): kind help, level high, with the risk
+// reasons that fired so the guard knows what the customer faces. A second
+// press while help is on its way raises nothing new.
+func (t *Terminal) raiseHelp(now time.Time) {
+	s := t.sess
+	if s.helpOpen {
+		return
+	}
+	s.helpOpen, s.dispatch = true, ""
+	a := t.envelope(now, wire.TypeAlert, t.o.IDs(), wire.KindHelp, wire.LevelHigh, s.score)
+	a.Reasons = []envelope.Reason{{Rule: RuleAskedForHelp, Text: t.fixedText("help")}}
+	for _, r := range s.firedRules() {
+		a.Reasons = append(a.Reasons, envelope.Reason{Rule: r.ID, Text: r.Text[s.policy.Alerts.Lang]})
+	}
+	t.fillSession(&a, s)
+	s.helpID = a.AlertID
+	s.others = append(s.others, a)
+	s.alertIDs = append(s.alertIDs, a.AlertID)
+	t.alerted[a.AlertID] = s.id
+	t.log.Warn().Str("alert_id", a.AlertID).Str("session", s.id).Msg("customer asked for help")
+	t.publish(wire.TopicAlert, a.ID, a)
+}
+
+// Reason rules of the built-in alerts.
+const (
+	RulePanic        = "panic-button"
+	RuleLinkDown     = "link-down"
+	RuleAskedForHelp = "customer-asked-for-help"
+)
 
 // closeOthers publishes the final update of the session's panic and
 // tamper alerts, so a console can close them too.
@@ -85,7 +119,7 @@ func (t *Terminal) envelope(now time.Time, typ wire.MessageType, alertID string,
 // numbers and correlation keys only.
 func (t *Terminal) fillSession(a *envelope.Alert, s *session) {
 	key := s.policy.Alerts.CorrelationKey
-	a.Session, a.Channel, a.Held = s.id, s.channel, s.holdReason.IsRisk()
+	a.Session, a.Channel, a.Held = s.id, s.channel, s.holds.risk()
 	a.Customer = &envelope.Customer{Card: s.card.Masked(), Region: s.region, CardKey: pan.Key(key, s.card.Reveal())}
 	if s.age >= 0 {
 		age := s.age
@@ -98,14 +132,28 @@ func (t *Terminal) fillSession(a *envelope.Alert, s *session) {
 			PayeeKey: pan.Key(key, s.payee.Reveal()),
 		}
 	}
-	a.State = sessionState(s)
+	a.State, a.Choice = txnState(s), s.choice
+	if s.ended {
+		a.State, a.EndReason = stateEnded, s.endReason
+	}
 }
 
-// sessionState summarises where the transaction stands, for consoles.
-func sessionState(s *session) string {
+// Session states (envelope.Alert.State, SessionRecord.State).
+const (
+	stateEnded = "ended"
+)
+
+// Why a session ended (EndReason).
+const (
+	endEnd               = "end"
+	endControllerRestart = "controller_restart"
+	endReplaced          = "replaced"
+)
+
+// txnState summarises where the transaction stands, for consoles and the
+// record; an alert's final update says "ended" instead.
+func txnState(s *session) string {
 	switch {
-	case s.ended:
-		return "ended"
 	case s.done == string(wire.ResultOK):
 		return "done_ok"
 	case s.done != "":
@@ -122,6 +170,10 @@ func sessionState(s *session) string {
 func (t *Terminal) fixedText(what string) string {
 	zh := t.policy.Alerts.Lang == "zh"
 	switch {
+	case what == "help" && zh:
+		return "客户在转账警示页上请求工作人员协助"
+	case what == "help":
+		return "The customer asked for staff on the transfer warning"
 	case what == "panic" && zh:
 		return "柜台紧急按钮被按下"
 	case what == "panic":

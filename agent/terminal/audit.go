@@ -52,9 +52,9 @@ func (t *Terminal) HandleShown(seq uint64) {
 	}
 }
 
-// closeWarning records how the latest transfer warning was closed.
-func (t *Terminal) closeWarning(now time.Time, how string) {
-	s := t.sess
+// closeWarning records how the latest transfer warning was closed when
+// no choice closed it (cancel).
+func (s *session) closeWarning(how string) {
 	for i := len(s.audit) - 1; i >= 0; i-- {
 		if s.audit[i].Name == wire.ScreenTransferWarning {
 			if s.audit[i].Ack == "" {
@@ -72,16 +72,16 @@ func (t *Terminal) endSession(now time.Time, reason string) {
 	if a := s.lastAudit(); a != nil && !a.closed {
 		a.DurationMS, a.closed = now.Sub(a.shownAt).Milliseconds(), true
 	}
-	if s.holdReason != "" {
-		t.release(now)
-	}
-	s.ended = true
+	t.releaseAll()
+	s.ended, s.endReason = true, reason
 	t.publishUpdate(now)
 	t.closeOthers(now)
-	if s.alertID != "" || s.warned() {
+	if len(s.alertIDs) > 0 || s.warned() {
 		t.publishRecord(now, reason)
 	}
-	delete(t.alerted, s.alertID)
+	for _, id := range s.alertIDs {
+		delete(t.alerted, id)
+	}
 	t.log.Info().Str("session", s.id).Str("reason", reason).Str("level", string(s.level)).Msg("session ended")
 	t.sess = nil
 }
@@ -102,8 +102,11 @@ func (t *Terminal) publishRecord(now time.Time, reason string) {
 		V: 1, ID: t.o.IDs(), Type: wire.TypeSession, TS: envelope.Time(now),
 		Site: t.o.Site, Terminal: t.o.Terminal, Session: s.id, Channel: s.channel, Lang: s.lang,
 		Started: envelope.Time(s.started), Ended: envelope.Time(now), EndReason: reason,
-		State: sessionState(s), AlertID: s.alertID, Level: s.level, Score: s.score,
-		Screens: []envelope.ScreenShown{},
+		State: txnState(s), AlertID: mainAlert(s), AlertIDs: s.alertIDs, Level: s.level, Score: s.score,
+		Choice: s.choice, ChoiceBy: s.choiceBy, Screens: []envelope.ScreenShown{},
+	}
+	if r.Choice == "" {
+		r.Choice = envelope.ChoiceNone
 	}
 	for _, rule := range s.firedRules() {
 		r.Rules = append(r.Rules, rule.ID)
@@ -112,4 +115,18 @@ func (t *Terminal) publishRecord(now time.Time, reason string) {
 		r.Screens = append(r.Screens, a.ScreenShown)
 	}
 	t.publish(wire.TopicSession, r.ID, r)
+}
+
+// mainAlert is the alert a record is filed under: the risk alert, else
+// the help alert, else the first panic or tamper alert.
+func mainAlert(s *session) string {
+	switch {
+	case s.alertID != "":
+		return s.alertID
+	case s.helpID != "":
+		return s.helpID
+	case len(s.alertIDs) > 0:
+		return s.alertIDs[0]
+	}
+	return ""
 }

@@ -2,29 +2,32 @@ package terminal
 
 import (
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/transferguard/transferguard/agent/config"
-	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
-// decide names the screen the customer should see now.
+// decide names the screen the customer should see now. What staff are
+// doing comes first (a claim is the only thing that may say "staff are on
+// the way"), then the customer's own choice, then risk, then the warning.
 func (t *Terminal) decide(now time.Time) wire.ScreenName {
 	s := t.sess
 	if s == nil {
 		return wire.ScreenStandby
 	}
-	staff := (s.dispatch == wire.DispatchClaimed || s.dispatch == wire.DispatchArrived) && !s.cleared
 	switch {
-	case staff:
+	case s.dispatch == wire.DispatchArrived:
+		return wire.ScreenStaffArrived
+	case s.dispatch == wire.DispatchClaimed:
 		return wire.ScreenStaffComing
+	case s.helpOpen:
+		return wire.ScreenHelpComing
+	case s.stopped:
+		return wire.ScreenStopped
 	case s.level == wire.LevelHigh && !s.cleared:
 		return wire.ScreenHighRisk
-	case s.warningPending():
+	case s.warnOpen:
 		return wire.ScreenTransferWarning
 	case now.Before(s.remindEnd):
 		return wire.ScreenReminder
@@ -37,140 +40,61 @@ func (t *Terminal) decide(now time.Time) wire.ScreenName {
 func (t *Terminal) render(now time.Time) {
 	t.renderedAt = now
 	name := t.decide(now)
-	p, lang, sid := t.policy, t.policy.DefaultLang, ""
+	sid := ""
 	if s := t.sess; s != nil {
-		p, lang, sid = s.policy, s.lang, s.id
+		sid = s.id
+		s.trackWarning(name, t.shown, now)
 	}
-	next := build(p, name, lang, t.sess, now)
-	next.SID = sid
+	next := t.build(name, now)
 	cur := t.shown
 	newScreen := cur.Name != next.Name || cur.SID != next.SID || cur.Decided.IsZero()
 	if !newScreen && sameContent(cur, next) {
 		return
 	}
-	t.seq++
-	next.Seq = t.seq
-	t.shown = next
-	t.o.Display.Show(next)
+	t.show(next)
 	if !newScreen {
 		return
 	}
-	t.o.Controller.Send(frame.New(wire.Screen, "name", string(name), "sid", sid))
-	t.log.Info().Str("screen", string(name)).Str("session", sid).Str("lang", lang).Msg("screen")
+	t.o.Controller.Send(t.screenFrame(next, now))
+	t.log.Info().Str("screen", string(name)).Str("session", sid).Str("lang", next.Lang).Msg("screen")
 	if s := t.sess; s != nil {
-		s.screenChanged(name, next.Seq, now)
+		s.screenChanged(name, t.shown.Seq, now)
 	}
+}
+
+// trackWarning starts the warning's countdown afresh each time the warning
+// comes on screen, and stops it while another screen covers it: the
+// cooling-off counts only time the customer could read the warning.
+func (s *session) trackWarning(name wire.ScreenName, shown screen.Screen, now time.Time) {
+	switch {
+	case name != wire.ScreenTransferWarning:
+		s.warnFrom = time.Time{}
+	case shown.Name != name || shown.SID != s.id || s.warnFrom.IsZero():
+		s.warnFrom = now
+	}
+}
+
+// build fills the screen called name for the open session (or standby's
+// policy when none is open).
+func (t *Terminal) build(name wire.ScreenName, now time.Time) screen.Screen {
+	p, lang, sid := t.policy, t.policy.DefaultLang, ""
+	if s := t.sess; s != nil {
+		p, lang, sid = s.policy, s.lang, s.id
+	}
+	sc := build(p, name, lang, t.sess, now)
+	sc.SID = sid
+	return sc
+}
+
+// show hands sc to the display as a new decision.
+func (t *Terminal) show(sc screen.Screen) {
+	t.seq++
+	sc.Seq = t.seq
+	t.shown = sc
+	t.o.Display.Show(sc)
 }
 
 func sameContent(a, b screen.Screen) bool {
 	return a.Title == b.Title && slices.Equal(a.Lines, b.Lines) && a.Footer == b.Footer &&
-		a.Lang == b.Lang && a.Ack == b.Ack
-}
-
-// build fills a screen's texts from policy p in lang; s may be nil.
-func build(p *config.Policy, name wire.ScreenName, lang string, s *session, now time.Time) screen.Screen {
-	st, _ := p.Screens[lang].ByName(name)
-	sc := screen.Screen{
-		Name: name, Lang: lang, Title: st.Title, Footer: st.Footer,
-		Voice: st.Voice, Decided: now, Tone: toneOf(name),
-	}
-	vars := map[string]string{}
-	var lines []string
-	switch name {
-	case wire.ScreenTransferWarning:
-		sc.Ack, sc.AckPrompt, sc.CountdownLabel = true, st.AckPrompt, st.CountdownLabel
-		if s != nil {
-			if left := s.coolingEnds().Sub(now); left > 0 {
-				sc.CountdownMS = left.Milliseconds()
-			}
-			lines = append(lines, adviceOf(s, lang)...)
-		} else {
-			sc.CountdownMS = int64(p.Timings.CoolingOffS) * 1000
-		}
-	case wire.ScreenStaffComing:
-		if s != nil {
-			vars["guard"] = s.guard
-			if s.etaS > 0 {
-				vars["eta"] = strconv.Itoa((s.etaS + 59) / 60)
-			}
-		}
-	}
-	for _, l := range st.Lines {
-		if filled, ok := fill(l, vars); ok {
-			lines = append(lines, filled)
-		}
-	}
-	if name == wire.ScreenHighRisk && s != nil {
-		// "Staff are coming" and "on hold" lead; the reasons follow.
-		lines = append(lines, adviceOf(s, lang)...)
-	}
-	sc.Lines = lines[:min(len(lines), MaxLines)]
-	return sc
-}
-
-// MaxLines is how many paragraphs a screen carries: at body text of 1/20
-// of the height, three short ones are what a portrait topper display holds
-// (ui/layout's tests check every shipped text on every size). Advice for
-// the reasons that fired comes first, so the configured lines give way.
-const MaxLines = 3
-
-// adviceOf is what the warning tells the customer about the reasons that
-// fired, most serious (highest score) first, at most two.
-func adviceOf(s *session, lang string) []string {
-	fired := s.firedRules()
-	slices.SortStableFunc(fired, func(a, b *config.Rule) int { return b.Score - a.Score })
-	var out []string
-	for _, r := range fired {
-		if a := r.Advice[lang]; a != "" && len(out) < 2 {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// fill replaces {guard} and {eta}; a line whose placeholder has no value
-// is left out (ok false) rather than shown with a hole in it.
-func fill(line string, vars map[string]string) (string, bool) {
-	for _, k := range []string{"guard", "eta"} {
-		ph := "{" + k + "}"
-		if !strings.Contains(line, ph) {
-			continue
-		}
-		v := vars[k]
-		if v == "" {
-			return "", false
-		}
-		line = strings.ReplaceAll(line, ph, v)
-	}
-	return line, true
-}
-
-func toneOf(name wire.ScreenName) screen.Tone {
-	switch name {
-	case wire.ScreenHighRisk:
-		return screen.ToneDanger
-	case wire.ScreenTransferWarning:
-		return screen.ToneWarn
-	}
-	return screen.ToneInfo
-}
-
-// Preview builds a screen as the agent would show it with policy p, for
-// tgscreen --preview: the transfer warning shows its full countdown and
-// the staff screen a sample guard and ETA.
-func Preview(p *config.Policy, name wire.ScreenName, lang string, now time.Time) screen.Screen {
-	lang = p.Lang(lang)
-	var s *session
-	if name == wire.ScreenStaffComing || name == wire.ScreenHighRisk {
-		s = newSession("preview", p, now)
-		s.guard, s.etaS = "Wang", 120
-		if lang == "zh" {
-			s.guard = "王师傅"
-		}
-	}
-	sc := build(p, name, lang, s, now)
-	if name == wire.ScreenTransferWarning {
-		sc.CountdownMS = int64(p.Timings.CoolingOffS) * 1000
-	}
-	return sc
+		a.Lang == b.Lang && a.Ack == b.Ack && slices.Equal(a.Choices, b.Choices) && a.Pictogram == b.Pictogram
 }

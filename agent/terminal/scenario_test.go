@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,7 +17,10 @@ import (
 	"github.com/transferguard/transferguard/agent/agenttest"
 	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/config"
+	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/scenario"
+	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 var update = flag.Bool("update", false, "rewrite the scenario goldens (want.jsonl)")
@@ -64,6 +68,11 @@ func (h *harness) advance(d time.Duration, silent bool) {
 		next := h.term.NextDeadline()
 		if hb := h.lastHB.Add(5 * time.Second); !silent && hb.Before(next) {
 			next = hb
+		}
+		// After a silence the heartbeat is overdue: it goes now, never in
+		// the past (the fake clock must not run backwards).
+		if next.Before(h.clk.Now()) {
+			next = h.clk.Now()
 		}
 		if next.After(end) {
 			break
@@ -126,16 +135,39 @@ func (h *harness) play(steps []scenario.Step) {
 			from = found + 1
 		case scenario.Raw:
 			h.t.Logf("line %d: raw bytes are for the serial player (tgsim), skipped by the core harness", st.Line)
+		case scenario.Touch:
+			h.advance(st.Delay, false)
+			h.term.HandleInput(screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceTouch, Choice: st.Choice, Seq: h.term.Screen().Seq})
+		case scenario.Dispatch:
+			h.advance(st.Delay, false)
+			h.term.HandleDispatch(h.dispatchOf(st))
 		}
 	}
+}
+
+// dispatchOf is a dispatch step aimed at the newest risk or help alert
+// the core raised, as a console would aim it.
+func (h *harness) dispatchOf(st scenario.Step) envelope.Dispatch {
+	d := envelope.Dispatch{State: wire.DispatchState(st.Frame.Value("state")),
+		Guard: st.Frame.Value("guard"), GuardName: st.Frame.Value("guard_name")}
+	d.ETAS, _ = strconv.Atoi(st.Frame.Value("eta_s"))
+	for _, a := range h.rec.Messages(wire.TopicAlert) {
+		if k := a["kind"]; a["type"] == string(wire.TypeAlert) && (k == string(wire.KindRisk) || k == string(wire.KindHelp)) {
+			d.AlertID, _ = a["alert_id"].(string)
+		}
+	}
+	if d.AlertID == "" {
+		h.t.Errorf("line %d: dispatch with no risk or help alert raised", st.Line)
+	}
+	return d
 }
 
 var longDigits = regexp.MustCompile(`\d{13,}`)
 
 func TestScenarios(t *testing.T) {
 	dirs, _ := filepath.Glob(filepath.Join(scenarioDir, "*", "signals.txt"))
-	if len(dirs) < 9 {
-		t.Fatalf("found %d scenarios, want one per CONTRACT §3 row (9)", len(dirs))
+	if len(dirs) < 16 {
+		t.Fatalf("found %d scenarios, want one per CONTRACT §3 row (9) and per §6/§7/§14 case (7)", len(dirs))
 	}
 	for _, sig := range dirs {
 		dir := filepath.Dir(sig)

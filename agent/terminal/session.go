@@ -46,19 +46,31 @@ type session struct {
 	level wire.Level
 
 	alertID      string
-	alertLevel   wire.Level      // level last published
-	alertReasons int             // reasons last published
-	holdReason   wire.HoldReason // HoldNone when no HOLD in force
+	alertLevel   wire.Level // level last published
+	alertReasons int        // reasons last published
+	holds        holdSet    // HOLDs in force, in the order they were sent
 	dispatch     wire.DispatchState
-	guard        string
+	guardName    string // display name from the console; never the login
 	etaS         int
 	cleared      bool // staff resolved the alert: risk no longer drives the screen
 
-	warnAt    time.Time // transfer warning start; zero when none pending
-	warnAcked bool
+	// The transfer warning: open from FUNC TRANSFER until a choice closes
+	// it; its countdown runs from warnFrom, the moment it last came on
+	// screen (zero while another screen covers it), so it is always seen
+	// whole.
+	warnOpen  bool
+	warnFrom  time.Time
 	remindEnd time.Time
 
-	audit []auditScreen
+	helpID   string // the customer's help alert, for dispatch routing
+	helpOpen bool   // help asked and not yet resolved by staff
+	stopped  bool   // the customer chose stop: the stopped screen until END
+	choice   string // last choice: continue, stop, help; "" for none
+	choiceBy string // key or touch
+
+	endReason string
+	alertIDs  []string // every alert raised, in order
+	audit     []auditScreen
 	// others are the panic and tamper alerts raised during the session;
 	// each gets its final alert_update when the session ends.
 	others []envelope.Alert
@@ -103,13 +115,29 @@ func (s *session) env(now time.Time) *rules.Env {
 	return e
 }
 
-// warningPending reports whether a transfer warning waits for its
-// acknowledgement.
-func (s *session) warningPending() bool { return !s.warnAt.IsZero() && !s.warnAcked }
-
-// coolingEnds is when the pending warning may be acknowledged.
+// coolingEnds is when the countdown of the warning on screen ends; zero
+// when the warning is not on screen.
 func (s *session) coolingEnds() time.Time {
-	return s.warnAt.Add(config.Seconds(s.policy.Timings.CoolingOffS))
+	if !s.warnOpen || s.warnFrom.IsZero() {
+		return time.Time{}
+	}
+	return s.warnFrom.Add(config.Seconds(s.policy.Timings.CoolingOffS))
+}
+
+// countdownLeft is the cooling-off left at now; zero once it is over.
+func (s *session) countdownLeft(now time.Time) time.Duration {
+	if end := s.coolingEnds(); !end.IsZero() && end.After(now) {
+		return end.Sub(now)
+	}
+	return 0
+}
+
+// countdownOver reports whether a continue at now is taken: the warning
+// was on screen for the whole cooling-off, plus the early-ack grace.
+func (s *session) countdownOver(now time.Time) bool {
+	end := s.coolingEnds()
+	grace := time.Duration(s.policy.Timings.EarlyAckGraceMS) * time.Millisecond
+	return !end.IsZero() && !now.Before(end.Add(grace))
 }
 
 // firedRules returns the rules that fired, in the policy's order.

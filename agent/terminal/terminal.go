@@ -8,7 +8,6 @@ import (
 
 	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/config"
-	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/pan"
 	"github.com/transferguard/transferguard/agent/screen"
@@ -98,7 +97,7 @@ func (t *Terminal) HandleFrame(f frame.Frame) {
 		t.linkUp = true
 		t.o.Status.SetLink(true)
 		t.log.Info().Msg("serial link up")
-		t.resendAdvice()
+		t.resendAdvice(now)
 	}
 	switch f.Type {
 	case wire.Hello:
@@ -129,7 +128,7 @@ func (t *Terminal) hello(now time.Time, f frame.Frame) {
 
 func (t *Terminal) start(now time.Time, f frame.Frame) {
 	if t.sess != nil {
-		t.endSession(now, "replaced")
+		t.endSession(now, endReplaced)
 	}
 	s := newSession(t.o.IDs(), t.policy, now)
 	s.applyStart(f.Value)
@@ -148,8 +147,8 @@ func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
 		s.funcAt = now
 		if s.fn == string(wire.FnTransfer) {
 			s.transfers++
-			s.warnAt, s.warnAcked = now, false
-			t.hold(now, wire.HoldCoolingOff)
+			s.warnOpen = true
+			t.hold(wire.HoldCoolingOff)
 		}
 	case wire.Payee:
 		s.payee = pan.NewNumber(f.Value("acct"))
@@ -171,14 +170,12 @@ func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
 	case wire.Done:
 		s.done = f.Value("result")
 	case wire.End:
-		t.endSession(now, "end")
+		t.endSession(now, endEnd)
 		return
 	case wire.Sensor:
 		t.sensor(f)
 	case wire.Key:
-		if wire.KeyName(f.Value("key")) == wire.KeyEnter {
-			t.acknowledge(now, "key")
-		}
+		t.keyFrame(now, f.Value("key"))
 		return
 	}
 	t.evaluate(now)
@@ -199,60 +196,16 @@ func (t *Terminal) sensor(f frame.Frame) {
 	}
 }
 
-// cancel: the customer abandoned the transaction. A cooling-off hold has
+// cancel: the terminal cancelled the transaction. A cooling-off hold has
 // nothing left to guard; a risk hold stays until staff clear it or END.
 func (t *Terminal) cancel(now time.Time) {
 	s := t.sess
-	if s.warningPending() {
-		s.warnAcked = true
-		t.closeWarning(now, "cancel")
+	if s.warnOpen {
+		s.warnOpen = false
+		s.closeWarning("cancel")
 	}
-	if s.holdReason == wire.HoldCoolingOff {
-		t.release(now)
-	}
+	t.release(wire.HoldCoolingOff)
 	t.publishUpdate(now)
-}
-
-// HandleInput processes a touch, click or key from the screen process.
-func (t *Terminal) HandleInput(in screen.FromDisplay) {
-	if in.Type != screen.MsgInput {
-		return
-	}
-	if in.Source == screen.SourceKey && in.Key != string(wire.KeyEnter) && in.Key != "KP_ENTER" {
-		return
-	}
-	now := t.o.Clock.Now()
-	t.acknowledge(now, in.Source)
-	t.render(now)
-}
-
-// HandleDispatch processes a guard console's word on an alert.
-func (t *Terminal) HandleDispatch(d envelope.Dispatch) {
-	now := t.o.Clock.Now()
-	s := t.sess
-	if s == nil || s.alertID == "" || d.AlertID != s.alertID {
-		t.log.Info().Str("alert_id", d.AlertID).Str("state", string(d.State)).Msg("dispatch for no open alert on screen")
-		return
-	}
-	t.log.Info().Str("alert_id", d.AlertID).Str("state", string(d.State)).Str("guard", d.Guard).Msg("dispatch")
-	switch d.State {
-	case wire.DispatchClaimed, wire.DispatchArrived:
-		s.dispatch, s.guard, s.etaS = d.State, d.Guard, d.ETAS
-	case wire.DispatchResolved:
-		s.dispatch, s.cleared = d.State, true
-		if s.warningPending() {
-			s.warnAcked = true
-			t.closeWarning(now, "staff")
-		}
-		if s.holdReason != wire.HoldNone {
-			t.release(now)
-		}
-		t.publishUpdate(now)
-	default:
-		t.log.Warn().Str("state", string(d.State)).Msg("unknown dispatch state ignored")
-		return
-	}
-	t.render(now)
 }
 
 // Tick runs the timers: heartbeats, link supervision, the end of the
@@ -287,24 +240,11 @@ func (t *Terminal) NextDeadline() time.Time {
 		if s.remindEnd.After(t.renderedAt) {
 			earliest(s.remindEnd)
 		}
-		if s.warningPending() && s.coolingEnds().After(t.renderedAt) {
-			earliest(s.coolingEnds())
+		if end := s.coolingEnds(); end.After(t.renderedAt) {
+			earliest(end)
 		}
 	}
 	return d
-}
-
-// resendAdvice repeats the HOLD in force and the screen shown when the
-// link comes back: frames sent while it was down were dropped, and a
-// terminal that missed a HOLD would authorise a held transaction.
-func (t *Terminal) resendAdvice() {
-	if t.shown.Name == "" {
-		return
-	}
-	if s := t.sess; s != nil && s.holdReason != wire.HoldNone {
-		t.o.Controller.Send(frame.New(wire.Hold, "sid", s.id, "reason", string(s.holdReason)))
-	}
-	t.o.Controller.Send(frame.New(wire.Screen, "name", string(t.shown.Name), "sid", t.shown.SID))
 }
 
 func (t *Terminal) linkTimeout() time.Duration {

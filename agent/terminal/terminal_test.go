@@ -3,6 +3,7 @@ package terminal
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,29 +31,44 @@ func TestDispatchTellsCustomerStaffAreComing(t *testing.T) {
 		t.Fatalf("alerts = %v, want one high alert", alerts)
 	}
 	id := alerts[0]["alert_id"].(string)
+	for _, l := range h.term.Screen().Lines {
+		if strings.Contains(l, "赶来") {
+			t.Errorf("high_risk says staff are on the way before any claim: %q", l)
+		}
+	}
 
 	h.term.HandleDispatch(envelope.Dispatch{AlertID: "someone-else", State: "claimed"})
 	if got := h.term.Screen().Name; got != wire.ScreenHighRisk {
 		t.Fatalf("dispatch for another alert changed the screen to %s", got)
 	}
-	h.term.HandleDispatch(envelope.Dispatch{AlertID: id, State: "claimed", Guard: "王师傅", ETAS: 90})
+	h.term.HandleDispatch(envelope.Dispatch{AlertID: id, State: "claimed", Guard: "guard", GuardName: "王师傅", ETAS: 90})
 	s := h.term.Screen()
-	if s.Name != wire.ScreenStaffComing {
-		t.Fatalf("screen = %s, want staff_coming", s.Name)
+	if s.Name != wire.ScreenStaffComing || s.Pictogram != screen.PictogramStaff {
+		t.Fatalf("screen = %s %s, want staff_coming with the staff pictogram", s.Name, s.Pictogram)
 	}
-	if !slices.Contains(s.Lines, "保安王师傅正在赶来。") || !slices.Contains(s.Lines, "预计约 2 分钟后到达。") {
-		t.Errorf("staff screen lines = %q, want the guard and a 2-minute ETA", s.Lines)
+	if !slices.Contains(s.Lines, "王师傅正在赶来，请在原地稍候。") || !slices.Contains(s.Lines, "预计约 2 分钟后到达。") {
+		t.Errorf("staff screen lines = %q, want the guard's display name and a 2-minute ETA", s.Lines)
+	}
+	for _, l := range s.Lines {
+		if strings.Contains(l, "guard") {
+			t.Errorf("the guard's login name reached the customer: %q", l)
+		}
 	}
 	if n := len(h.rec.Frames("RELEASE")); n != 0 {
 		t.Fatalf("released %d times before staff resolved", n)
 	}
+	h.term.HandleDispatch(envelope.Dispatch{AlertID: id, State: "arrived"})
+	if got := h.term.Screen().Name; got != wire.ScreenStaffArrived {
+		t.Errorf("screen after arrived = %s, want staff_arrived", got)
+	}
 	h.advance(6*time.Second, false) // past the reminder
 	h.term.HandleDispatch(envelope.Dispatch{AlertID: id, State: "resolved"})
-	if n := len(h.rec.Frames("RELEASE")); n != 1 {
-		t.Errorf("RELEASE frames = %d after resolve, want 1", n)
+	rel := h.rec.Frames("RELEASE")
+	if len(rel) != 1 || rel[0].Fields["reason"] != "risk_high" {
+		t.Errorf("RELEASE frames after resolve = %v, want one, reason risk_high", rel)
 	}
-	if got := h.term.Screen().Name; got != wire.ScreenStandby {
-		t.Errorf("screen after resolve = %s, want standby", got)
+	if got := h.term.Screen(); got.Name != wire.ScreenTransferWarning || got.CountdownMS != 10000 {
+		t.Errorf("screen after resolve = %s (countdown %d ms), want the transfer warning with its whole countdown", got.Name, got.CountdownMS)
 	}
 }
 
@@ -74,8 +90,9 @@ func TestStaffScreenWithoutETALeavesLineOut(t *testing.T) {
 			t.Errorf("line with a hole: %q", l)
 		}
 	}
-	if got, want := len(h.term.Screen().Lines), 1; got != want {
-		t.Errorf("lines = %q, want only the line without placeholders", h.term.Screen().Lines)
+	want := []string{"A member of staff is on the way. Please wait here.", "If no one comes, go to the counter or call 110."}
+	if got := h.term.Screen().Lines; !slices.Equal(got, want) {
+		t.Errorf("lines = %q, want %q: the fallback name, no ETA line, the note", got, want)
 	}
 }
 
@@ -97,11 +114,12 @@ func TestPanicIsSilentOnScreen(t *testing.T) {
 	}
 }
 
-func TestAcknowledgementByTouchAfterCountdownOnly(t *testing.T) {
+func TestContinueByTouchInsideTheButtonAfterCountdownOnly(t *testing.T) {
 	h := newHarness(t)
 	h.line("START age=40")
 	h.line("FUNC fn=TRANSFER")
-	touch := screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceTouch}
+	touch := screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceTouch, Choice: screen.ChoiceContinue}
+	outside := screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceTouch}
 	h.clk.Advance(9900 * time.Millisecond)
 	h.term.HandleInput(touch)
 	if h.term.Screen().Name != wire.ScreenTransferWarning {
@@ -109,17 +127,18 @@ func TestAcknowledgementByTouchAfterCountdownOnly(t *testing.T) {
 	}
 	h.clk.Advance(100 * time.Millisecond)
 	h.term.HandleInput(screen.FromDisplay{Type: screen.MsgInput, Source: screen.SourceKey, Key: "ESCAPE"})
+	h.term.HandleInput(outside)
 	if h.term.Screen().Name != wire.ScreenTransferWarning {
-		t.Fatal("Escape acknowledged the warning")
+		t.Fatal("Escape or a touch outside the buttons closed the warning")
 	}
 	h.term.HandleInput(touch)
 	if h.term.Screen().Name == wire.ScreenTransferWarning {
-		t.Fatal("a touch after the countdown did not acknowledge")
+		t.Fatal("a touch on continue after the countdown did not continue")
 	}
 	h.line("END")
 	rec := h.rec.Messages(wire.TopicSession)
-	if len(rec) != 1 {
-		t.Fatalf("session records = %d, want 1", len(rec))
+	if len(rec) != 1 || rec[0]["choice"] != "continue" || rec[0]["choice_by"] != "touch" {
+		t.Fatalf("session records = %v, want 1 with choice continue by touch", rec)
 	}
 	var warn map[string]any
 	for _, s := range rec[0]["screens"].([]any) {
@@ -250,8 +269,8 @@ func TestLinkBackRepeatsHoldAndScreen(t *testing.T) {
 	before := len(h.rec.Frames("HOLD"))
 	h.line("HB up=99")
 	holds := h.rec.Frames("HOLD")
-	if len(holds) != before+1 || holds[len(holds)-1].Fields["reason"] != "risk_high" {
-		t.Errorf("HOLD frames after the link came back: %v, want risk_high repeated", holds[before:])
+	if len(holds) != before+2 || holds[before].Fields["reason"] != "cooling_off" || holds[before+1].Fields["reason"] != "risk_high" {
+		t.Errorf("HOLD frames after the link came back: %v, want cooling_off and risk_high repeated", holds[before:])
 	}
 	screens := h.rec.Frames("SCREEN")
 	if last := screens[len(screens)-1]; last.Fields["name"] != "high_risk" {
