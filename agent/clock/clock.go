@@ -12,6 +12,12 @@ type Clock interface {
 	Now() time.Time
 }
 
+// Func adapts a function to Clock, for a caller that already has one.
+type Func func() time.Time
+
+// Now calls f.
+func (f Func) Now() time.Time { return f() }
+
 // Real is the wall clock.
 type Real struct{}
 

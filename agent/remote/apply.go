@@ -120,7 +120,7 @@ func (r *Remote) offerWatchlist(raw, payload []byte, keyID string) (Result, *Rej
 // document stays until a newer one replaces it (a lapsed rule set still
 // protects better than none), and its retained redelivery is Unchanged.
 func (r *Remote) checkExpiry(a *applied) *Rejection {
-	if now := r.opts.Now(); !a.expires.IsZero() && !now.Before(a.expires) {
+	if now := r.opts.Clock.Now(); !a.expires.IsZero() && !now.Before(a.expires) {
 		return versioned(reject(ReasonExpired, "expired at %s", a.expires.UTC().Format(time.RFC3339)), a.version)
 	}
 	return nil

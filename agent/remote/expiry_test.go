@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/remote"
 )
@@ -17,7 +18,7 @@ import (
 func remoteAt(t *testing.T, now *time.Time) *remote.Remote {
 	t.Helper()
 	r, err := remote.New(remote.Options{Keys: keyRing(t, trustedKey), Site: site, Terminal: terminal,
-		Store: &remote.MemStore{}, Now: func() time.Time { return *now }, Log: zerolog.Nop()})
+		Store: &remote.MemStore{}, Clock: clock.Func(func() time.Time { return *now }), Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}

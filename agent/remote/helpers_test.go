@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/remote"
 )
@@ -41,7 +42,7 @@ func newRemote(t testing.TB, store remote.Store) *remote.Remote {
 	t.Helper()
 	r, err := remote.New(remote.Options{
 		Keys: keyRing(t, trustedKey), Site: site, Terminal: terminal,
-		Store: store, Now: func() time.Time { return testNow }, Log: zerolog.Nop(),
+		Store: store, Clock: clock.Func(func() time.Time { return testNow }), Log: zerolog.Nop(),
 	})
 	if err != nil {
 		t.Fatal(err)

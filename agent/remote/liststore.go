@@ -21,7 +21,6 @@ import (
 const (
 	listRecordName = "watchlist.hashes" // listMeta JSON line, then watchlist.List.MarshalBinary
 	listKeyName    = "watchlist.key"    // the terminal's watchlist.Key, 32 random bytes
-	legacyListName = "watchlist"        // envelope stored by earlier versions; migrated at Load
 )
 
 // listHash names the hash scheme in the metadata line.
@@ -133,27 +132,14 @@ func (r *Remote) readKey() (watchlist.Key, error) {
 // saveList stores an applied watchlist's hashes and metadata, then drops
 // an envelope stored by an earlier version.
 func (r *Remote) saveList(a *applied, envelope []byte) error {
-	rec, err := encodeListRecord(a, envelope, r.opts.Now())
+	rec, err := encodeListRecord(a, envelope, r.opts.Clock.Now())
 	if err != nil {
 		return err
 	}
 	if err := r.opts.Store.Save(listRecordName, rec); err != nil {
 		return err
 	}
-	r.removeLegacyList()
 	return nil
-}
-
-// removeLegacyList deletes the plain envelope earlier versions stored,
-// when the Store can delete.
-func (r *Remote) removeLegacyList() {
-	rm, ok := r.opts.Store.(Remover)
-	if !ok {
-		return
-	}
-	if err := rm.Remove(legacyListName); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		r.log.Error().Err(err).Msg("cannot remove the plain watchlist envelope of an earlier version")
-	}
 }
 
 // loadList restores the stored watchlist at start-up: (nil, nil, nil)
@@ -164,7 +150,7 @@ func (r *Remote) removeLegacyList() {
 func (r *Remote) loadList() (*applied, *Rejection, error) {
 	data, err := r.opts.Store.Load(listRecordName)
 	if errors.Is(err, fs.ErrNotExist) {
-		return r.migrateList()
+		return nil, nil, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("remote: load %s: %w", listRecordName, err)
@@ -180,28 +166,6 @@ func (r *Remote) loadList() (*applied, *Rejection, error) {
 	}
 	if !slices.Contains(r.opts.Keys.IDs(), a.keyID) {
 		return nil, r.stamp("store:"+listRecordName, versioned(reject(ReasonUnknownKey, "signed by a key that is no longer trusted"), a.version)), nil
-	}
-	return a, nil, nil
-}
-
-// migrateList reads a watchlist envelope stored by an earlier version,
-// verifies it as before, and replaces it by the hashed record.
-func (r *Remote) migrateList() (*applied, *Rejection, error) {
-	a, rej, err := r.loadOne(KindWatchlist, "")
-	if rej != nil {
-		r.removeLegacyList() // refused: its plain numbers have no use left
-	}
-	if a == nil || rej != nil || err != nil {
-		return a, rej, err
-	}
-	raw, err := r.opts.Store.Load(legacyListName)
-	if err == nil {
-		err = r.saveList(a, raw)
-	}
-	if err != nil {
-		r.log.Error().Err(err).Msg("cannot replace the stored watchlist envelope by its hashes")
-	} else {
-		r.log.Info().Int64("version", a.version).Msg("stored watchlist envelope replaced by its hashes")
 	}
 	return a, nil, nil
 }

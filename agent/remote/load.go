@@ -88,6 +88,6 @@ func (r *Remote) loadOne(kind, scope string) (*applied, *Rejection, error) {
 }
 
 func (r *Remote) stamp(topic string, rej *Rejection) *Rejection {
-	rej.Topic, rej.TS = topic, r.opts.Now().UTC()
+	rej.Topic, rej.TS = topic, r.opts.Clock.Now().UTC()
 	return rej
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/remote"
 )
@@ -81,7 +82,7 @@ func TestLoadRefusesChangedFile(t *testing.T) {
 func TestLoadRefusesKeyNoLongerTrusted(t *testing.T) {
 	store := appliedStore(t)
 	r, err := remote.New(remote.Options{Keys: keyRing(t, otherKey), Site: site, Terminal: terminal,
-		Store: store, Now: newRemoteNow, Log: zerolog.Nop()})
+		Store: store, Clock: clock.Func(newRemoteNow), Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestLoadRefusesKeyNoLongerTrusted(t *testing.T) {
 func TestLoadRefusesOtherTerminalsDocument(t *testing.T) {
 	store := appliedStore(t)
 	r, err := remote.New(remote.Options{Keys: keyRing(t, trustedKey), Site: site, Terminal: "T9",
-		Store: store, Now: newRemoteNow})
+		Store: store, Clock: clock.Func(newRemoteNow)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,12 +42,12 @@ func (m *MemStore) Load(name string) ([]byte, error) {
 	return append([]byte(nil), b...), nil
 }
 
-// Remove deletes what is stored under name (a Remover).
-func (m *MemStore) Remove(name string) error {
+// Remove deletes what is stored under name, as a lost file would be (for
+// tests of what the agent does when part of its state is missing).
+func (m *MemStore) Remove(name string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.docs, name)
-	return nil
 }
 
 // Names returns the stored names, sorted (for tests that check what is

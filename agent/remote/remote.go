@@ -40,6 +40,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/watchlist"
@@ -61,21 +62,14 @@ type Store interface {
 	Load(name string) ([]byte, error)
 }
 
-// Remover is a Store that can delete what is stored under a name; Remote
-// uses it, when the Store has it, to delete the plain watchlist envelope
-// that earlier versions stored. Removing a missing name is not an error.
-type Remover interface {
-	Remove(name string) error
-}
-
-// Options configure a Remote. Keys, Store and Now are required.
+// Options configure a Remote. Keys, Store and Clock are required.
 type Options struct {
-	Keys     *dsse.KeyRing    // trusted signers (--trust-key)
-	Site     string           // this terminal's site id
-	Terminal string           // this terminal's id
-	Local    map[string]any   // the local --config policy layer, may be nil
-	Store    Store            // where applied envelopes are kept
-	Now      func() time.Time // clock for state and rejection times
+	Keys     *dsse.KeyRing  // trusted signers (--trust-key)
+	Site     string         // this terminal's site id
+	Terminal string         // this terminal's id
+	Local    map[string]any // the local --config policy layer, may be nil
+	Store    Store          // where applied envelopes are kept
+	Clock    clock.Clock    // for state, rejection and expiry times
 	Log      zerolog.Logger
 }
 
@@ -123,7 +117,7 @@ func New(o Options) (*Remote, error) {
 		return nil, errors.New("remote: no trusted keys")
 	case o.Store == nil:
 		return nil, errors.New("remote: no store")
-	case o.Now == nil:
+	case o.Clock == nil:
 		return nil, errors.New("remote: no clock")
 	case o.Site == "" || o.Terminal == "":
 		return nil, errors.New("remote: site and terminal are required")
@@ -157,7 +151,7 @@ func (r *Remote) Offer(topic string, raw []byte) (Result, error) {
 	}
 	res, rej := r.offer(topic, raw)
 	if rej != nil {
-		rej.Topic, rej.TS = topic, r.opts.Now().UTC()
+		rej.Topic, rej.TS = topic, r.opts.Clock.Now().UTC()
 		r.last = rej
 		r.log.Warn().Str("topic", topic).Str("reason", string(rej.Reason)).
 			Int64("version", rej.Version).Str("text", rej.Text).Msg("document rejected")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/remote"
 )
@@ -221,7 +222,7 @@ func TestStoreFailureDoesNotApply(t *testing.T) {
 
 func TestKeyRotation(t *testing.T) {
 	r, err := remote.New(remote.Options{Keys: keyRing(t, otherKey, trustedKey), Site: site, Terminal: terminal,
-		Store: &remote.MemStore{}, Now: newRemoteNow})
+		Store: &remote.MemStore{}, Clock: clock.Func(newRemoteNow)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 func (r *Remote) Snapshot() envelope.ConfigState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := envelope.ConfigState{V: 1, TS: r.opts.Now().UTC(), Site: r.opts.Site, Terminal: r.opts.Terminal}
+	s := envelope.ConfigState{V: 1, TS: r.opts.Clock.Now().UTC(), Site: r.opts.Site, Terminal: r.opts.Terminal}
 	if l := r.last; l != nil {
 		s.LastRejection = &envelope.Rejection{Topic: l.Topic, Reason: string(l.Reason), Text: l.Text, Version: l.Version, TS: l.TS}
 	}

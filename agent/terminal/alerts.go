@@ -15,7 +15,6 @@ func (t *Terminal) raiseRisk(now time.Time) {
 	s := t.sess
 	s.alertID = t.o.IDs()
 	s.alertIDs = append(s.alertIDs, s.alertID)
-	t.alerted[s.alertID] = s.id
 	t.log.Warn().Str("session", s.id).Str("alert_id", s.alertID).Str("level", string(s.level)).Int("score", s.score).Msg("alert raised")
 	t.publishRisk(now, wire.TypeAlert)
 }
@@ -85,7 +84,6 @@ func (t *Terminal) raiseHelp(now time.Time) {
 	s.helpID = a.AlertID
 	s.others = append(s.others, a)
 	s.alertIDs = append(s.alertIDs, a.AlertID)
-	t.alerted[a.AlertID] = s.id
 	t.log.Warn().Str("alert_id", a.AlertID).Str("session", s.id).Msg("customer asked for help")
 	t.publish(wire.TopicAlert, a.ID, a)
 }

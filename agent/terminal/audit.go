@@ -79,9 +79,6 @@ func (t *Terminal) endSession(now time.Time, reason string) {
 	if len(s.alertIDs) > 0 || s.warned() {
 		t.publishRecord(now, reason)
 	}
-	for _, id := range s.alertIDs {
-		delete(t.alerted, id)
-	}
 	t.log.Info().Str("session", s.id).Str("reason", reason).Str("level", string(s.level)).Msg("session ended")
 	t.sess = nil
 }

@@ -33,7 +33,7 @@ type Inputs struct {
 // Run serialises every input and timer onto one goroutine until ctx ends.
 // Timers follow the Terminal's clock; in production that is the wall clock.
 func (t *Terminal) Run(ctx context.Context, in Inputs) error {
-	timer := time.NewTimer(time.Until(t.NextDeadline()))
+	timer := time.NewTimer(max(t.NextDeadline().Sub(t.o.Clock.Now()), 0))
 	defer timer.Stop()
 	for {
 		select {

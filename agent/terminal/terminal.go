@@ -45,7 +45,6 @@ type Terminal struct {
 	shown      screen.Screen // last screen decided
 	renderedAt time.Time     // when the screen was last decided
 	seq        uint64
-	alerted    map[string]string // alert_id → session id, for dispatch routing
 }
 
 // New returns a Terminal showing standby with the link down until the
@@ -60,7 +59,7 @@ func New(o Options) *Terminal {
 	now := o.Clock.Now()
 	t := &Terminal{
 		o: o, log: o.Log.With().Str("component", "terminal").Logger(),
-		policy: o.Policy, booted: now, alerted: map[string]string{},
+		policy: o.Policy, booted: now,
 		nextHB: now.Add(config.Seconds(o.Policy.Timings.HeartbeatS)),
 	}
 	o.Status.SetLink(false)

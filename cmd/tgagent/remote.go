@@ -26,7 +26,7 @@ func openRemote(o *options, store remote.Store, log zerolog.Logger) (*remote.Rem
 	}
 	rem, err := remote.New(remote.Options{
 		Keys: ring, Site: o.Site, Terminal: o.Terminal, Local: o.Policy,
-		Store: store, Now: clock.Real{}.Now, Log: log,
+		Store: store, Clock: clock.Real{}, Log: log,
 	})
 	if err != nil {
 		return nil, usagef("configuration: %w", err)

@@ -148,14 +148,3 @@ func (d *docs) Load(name string) ([]byte, error) {
 	}
 	return d.disk.Load(name)
 }
-
-// Remove deletes name from memory and disk.
-func (d *docs) Remove(name string) error {
-	d.mu.Lock()
-	delete(d.mem, name)
-	d.mu.Unlock()
-	if d.disk == nil {
-		return nil
-	}
-	return d.disk.Remove(name)
-}

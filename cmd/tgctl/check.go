@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/remote"
@@ -137,7 +137,7 @@ func (p *pusher) representatives(d docTopic, aud []string) map[string][]string {
 // raw on d; it returns the rejection as "reason: text", or "".
 func (p *pusher) simulate(d docTopic, site, terminal string, raw []byte) string {
 	r, err := remote.New(remote.Options{Keys: p.ring, Site: site, Terminal: terminal,
-		Store: &remote.MemStore{}, Now: time.Now, Log: zerolog.Nop()})
+		Store: &remote.MemStore{}, Clock: clock.Real{}, Log: zerolog.Nop()})
 	if err != nil {
 		return err.Error()
 	}

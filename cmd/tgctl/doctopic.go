@@ -25,14 +25,6 @@ func (d docTopic) String() string {
 	return remote.ConfigTopic(d.scope, d.site, d.terminal)
 }
 
-// payloadType is the DSSE payload type the topic carries.
-func (d docTopic) payloadType() string {
-	if d.kind == remote.KindWatchlist {
-		return dsse.TypeWatchlist
-	}
-	return dsse.TypeConfig
-}
-
 // parseDocTopic reads a document topic; ok is false for any other topic,
 // a wildcard or an empty id.
 func parseDocTopic(topic string) (docTopic, bool) {

@@ -11,6 +11,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/remote"
@@ -78,7 +79,7 @@ func runTerminal(t *testing.T, url, pubFile string) {
 		t.Fatal(err)
 	}
 	ring, _ := dsse.NewKeyRing(pubs...)
-	r, err := remote.New(remote.Options{Keys: ring, Site: "S1", Terminal: "T1", Store: &remote.MemStore{}, Now: time.Now})
+	r, err := remote.New(remote.Options{Keys: ring, Site: "S1", Terminal: "T1", Store: &remote.MemStore{}, Clock: clock.Real{}})
 	if err != nil {
 		t.Fatal(err)
 	}

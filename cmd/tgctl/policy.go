@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/remote"
@@ -103,7 +104,7 @@ func (p *pusher) effective(site, terminal string) (*effective, error) {
 		name = "any-terminal" // a site's policy: no terminal document is offered
 	}
 	r, err := remote.New(remote.Options{Keys: p.ring, Site: site, Terminal: name,
-		Store: &remote.MemStore{}, Now: time.Now, Log: zerolog.Nop()})
+		Store: &remote.MemStore{}, Clock: clock.Real{}, Log: zerolog.Nop()})
 	if err != nil {
 		return nil, err
 	}

@@ -169,12 +169,14 @@ func TestLoginRefusals(t *testing.T) {
 	res, _ := c.Get(r.srv.URL + "/login")
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	token := string(csrfField.FindSubmatch(body)[1])
+	if csrfField.FindSubmatch(body) == nil {
+		t.Fatal("login page carries no csrf field")
+	}
 	got, page := status(t, c, "POST", r.srv.URL+"/login", url.Values{"name": {"ga"}, "password": {"pw-ga"}}, nil)
 	if got != 403 || strings.Contains(page, "data-csrf") {
 		t.Errorf("login without csrf: %d, want 403 and no session", got)
 	}
-	token = string(csrfField.FindSubmatch([]byte(page))[1]) // the form comes back with a fresh token
+	token := string(csrfField.FindSubmatch([]byte(page))[1]) // the form comes back with a fresh token
 	got, page = status(t, c, "POST", r.srv.URL+"/login", url.Values{"csrf": {token}, "name": {"ga"}, "password": {"nope"}}, nil)
 	if got != 401 || !strings.Contains(page, "用户名或密码错误") { // Chinese first
 		t.Errorf("wrong password: %d, want 401", got)

@@ -1,6 +1,6 @@
 // Package docstore keeps what the agent applied from signed documents in
 // the state directory, so it is in force after a restart before the broker
-// is reachable. It implements remote.Store and remote.Remover.
+// is reachable. It implements remote.Store.
 //
 // Each name is one file, mode 0600: a name without an extension is a DSSE
 // envelope stored as <dir>/<name>.dsse.json ("config-fleet"); a name with
@@ -21,7 +21,6 @@ package docstore
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -104,22 +103,6 @@ func (s *Store) Load(name string) ([]byte, error) {
 		return nil, fmt.Errorf("docstore: load %s: %w", name, err)
 	}
 	return b, nil
-}
-
-// Remove deletes what is stored under name, durably; a missing name is
-// not an error.
-func (s *Store) Remove(name string) error {
-	path, err := s.path(name)
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(path); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return fmt.Errorf("docstore: remove %s: %w", name, err)
-	}
-	return syncDir(s.dir)
 }
 
 // syncDir makes a rename or removal in dir durable.

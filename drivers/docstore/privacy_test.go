@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/remote"
 )
@@ -38,7 +39,7 @@ func TestStateDirHoldsNoListedNumber(t *testing.T) {
 		}
 		ring, _ := dsse.NewKeyRing(key.Public().(ed25519.PublicKey))
 		r, err := remote.New(remote.Options{Keys: ring, Site: "S1", Terminal: "T1", Store: s,
-			Now: func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }, Log: zerolog.Nop()})
+			Clock: clock.NewFake(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)), Log: zerolog.Nop()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -51,26 +51,4 @@ func Run(t *testing.T, open func(t *testing.T) remote.Store) {
 	if got, _ := again.Load("watchlist"); !bytes.Equal(got, first) {
 		t.Fatal("watchlist.hashes and watchlist must be stored apart")
 	}
-	runRemove(t, open)
-}
-
-// runRemove checks Remove on stores that implement remote.Remover.
-func runRemove(t *testing.T, open func(t *testing.T) remote.Store) {
-	t.Helper()
-	rm, ok := open(t).(remote.Remover)
-	if !ok {
-		return
-	}
-	if err := rm.Remove("watchlist"); err != nil {
-		t.Fatalf("Remove: %v", err)
-	}
-	if _, err := open(t).Load("watchlist"); !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("Load after Remove: got %v, want fs.ErrNotExist", err)
-	}
-	if err := rm.Remove("watchlist"); err != nil {
-		t.Fatalf("Remove of a missing name: got %v, want nil", err)
-	}
-	if got, _ := open(t).Load("config-fleet"); len(got) == 0 {
-		t.Fatal("Remove deleted another name")
-	}
 }
