@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -48,14 +49,16 @@ type Options struct {
 	// default 30 days (an agent's outbox may hold messages through a long
 	// outage).
 	KeepMessages time.Duration
+	Notify       Notifications // the notification outbox (CONTRACT §10)
 	Log          zerolog.Logger
 }
 
 // Service is the desk. Its methods are safe for concurrent use.
 type Service struct {
-	o   Options
-	st  *store.Store
-	log zerolog.Logger
+	o        Options
+	st       *store.Store
+	log      zerolog.Logger
+	enqueued atomic.Int64 // notification rows written since the last wake
 }
 
 // retries bounds how often a change that lost a race is tried again.
@@ -95,6 +98,9 @@ func (s *Service) tx(ctx context.Context, fn func(q store.Queries) error) error 
 	var err error
 	for range retries {
 		err = s.st.Tx(ctx, fn)
+		if err == nil {
+			s.wakeNotify()
+		}
 		if !errors.Is(err, errRace) && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
