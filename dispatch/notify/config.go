@@ -57,7 +57,7 @@ func (c ChannelConfig) Validate(name string) error {
 			errs = append(errs, fmt.Errorf("%s.secret_env: a webhook is signed; name the variable holding its secret", at))
 		}
 	case KindEmail:
-		if err != nil || u.Scheme != "smtp" || u.Host == "" {
+		if err != nil || u.Scheme != "smtp" || u.Hostname() == "" || u.Port() == "" {
 			errs = append(errs, fmt.Errorf("%s.url: must be smtp://host:port", at))
 		}
 		if c.From == "" || len(c.To) == 0 {
