@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/notify"
 	"github.com/transferguard/transferguard/dispatch/notify/notifytest"
@@ -81,8 +82,8 @@ func run(t *testing.T, w *notify.Worker) context.CancelFunc {
 }
 
 func alert(n int) envelope.Alert {
-	return envelope.Alert{V: 1, ID: fmt.Sprintf("m%d", n), Type: "alert", AlertID: fmt.Sprintf("A%d", n),
-		TS: envelope.Time(time.Now()), Site: "S1", Terminal: "T1", Kind: "risk", Level: "high", Held: true,
+	return envelope.Alert{V: 1, ID: fmt.Sprintf("m%d", n), Type: wire.TypeAlert, AlertID: fmt.Sprintf("A%d", n),
+		TS: envelope.Time(time.Now()), Site: "S1", Terminal: "T1", Kind: wire.KindRisk, Level: wire.LevelHigh, Held: true,
 		Reasons: []envelope.Reason{{Rule: "r", Text: "t"}}}
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/notify"
 )
 
@@ -38,7 +39,7 @@ func Render(m notify.Message) Body {
 	var b Body
 	b.MsgType = "markdown"
 	color := "comment"
-	if m.Incident.Level == "high" {
+	if m.Incident.Level == incident.LevelHigh {
 		color = "warning"
 	}
 	var s strings.Builder
