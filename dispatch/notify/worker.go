@@ -112,7 +112,14 @@ func (w *Worker) pass(ctx context.Context) {
 	}
 	for ch, n := range backlog {
 		if n > w.o.MaxPending {
-			w.evict(ctx, ch, n-w.o.MaxPending)
+			w.evict(ctx, ch, n-w.o.MaxPending, fmt.Sprintf("more than %d notifications waiting", w.o.MaxPending))
+		}
+		if _, ok := w.o.Channels[ch]; !ok {
+			// Another instance may have this channel configured (a rolling
+			// change); leave its rows to it, and give up only those older
+			// than RetryFor, so a removed channel's rows do not stay forever.
+			w.evict(ctx, ch, w.o.MaxPending, "channel not configured")
+			continue
 		}
 		w.mu.Lock()
 		if w.busy[ch] {
@@ -185,10 +192,7 @@ func (w *Worker) next(ctx context.Context, ch string) (more bool, err error) {
 
 // send delivers one row within Timeout.
 func (w *Worker) send(ctx context.Context, ch string, n store.Notification) error {
-	c, ok := w.o.Channels[ch]
-	if !ok {
-		return fmt.Errorf("notify: channel %q is not configured on this instance", ch)
-	}
+	c := w.o.Channels[ch]
 	m, err := Decode(n.Body)
 	if err != nil {
 		return err
@@ -207,8 +211,9 @@ func (w *Worker) finish(ctx context.Context, n store.Notification, action, detai
 	})
 }
 
-// evict gives up a channel's k oldest rows not leased by anyone.
-func (w *Worker) evict(ctx context.Context, ch string, k int) {
+// evict gives up a channel's k oldest rows not leased by anyone; for
+// "channel not configured", only those older than RetryFor.
+func (w *Worker) evict(ctx context.Context, ch string, k int, why string) {
 	list, err := w.o.Store.OldestNotifications(ctx, ch, k)
 	if err != nil {
 		w.log.Error().Err(err).Str("channel", ch).Msg("notification outbox unreadable")
@@ -219,8 +224,10 @@ func (w *Worker) evict(ctx context.Context, ch string, k int) {
 		if n.ClaimedUntil.After(now) {
 			continue
 		}
-		detail := fmt.Sprintf("%s: %s to %s given up: more than %d notifications waiting (last error: %s)",
-			ch, n.Event, n.Rung, w.o.MaxPending, n.LastError)
+		if _, ok := w.o.Channels[ch]; !ok && now.Sub(n.Created) < w.o.RetryFor {
+			return
+		}
+		detail := fmt.Sprintf("%s: %s to %s given up: %s (last error: %s)", ch, n.Event, n.Rung, why, n.LastError)
 		st := incident.Step{IncidentID: n.IncidentID, At: now, Actor: incident.ActorSystem, Action: incident.ActionNotifyFailed, Detail: detail}
 		err := w.o.Store.Tx(ctx, func(q store.Queries) error {
 			_, err := q.FinishNotification(ctx, n.ID, "", st)
@@ -230,8 +237,8 @@ func (w *Worker) evict(ctx context.Context, ch string, k int) {
 			w.log.Error().Err(err).Str("channel", ch).Msg("notification eviction failed")
 			return
 		}
-		w.log.Error().Str("channel", ch).Str("incident", n.IncidentID).Str("event", n.Event).Int("cap", w.o.MaxPending).
-			Msg("notification given up: channel backlog over its cap")
+		w.log.Error().Str("channel", ch).Str("incident", n.IncidentID).Str("event", n.Event).Str("why", why).
+			Msg("notification given up")
 	}
 }
 

@@ -267,10 +267,13 @@ func TestDeadChannelDoesNotBlockOthers(t *testing.T) {
 	svc := newService(t, st, w, ladder("dead", "hook"))
 	run(t, w)
 	story(t, svc, st, 1)
-	waitFor(t, "4 deliveries to the live channel", func() bool { return len(rcv.Requests()) == 4 })
+	waitFor(t, "4 deliveries to the live channel", func() bool {
+		b, _ := st.NotificationBacklog(context.Background())
+		return b["hook"] == 0
+	})
 	b, _ := st.NotificationBacklog(context.Background())
-	if b["dead"] != 4 || b["hook"] != 0 {
-		t.Fatalf("backlog %v, want dead 4, hook 0", b)
+	if got := len(rcv.Requests()); got != 4 || b["dead"] != 4 {
+		t.Fatalf("live channel got %d, dead backlog %d; want 4 and 4", got, b["dead"])
 	}
 }
 
@@ -292,8 +295,30 @@ func TestRestartResumes(t *testing.T) {
 	rcv.SetDown(false)
 	st2 := openStore(t, path)
 	run(t, newWorker(t, st2, chans, nil))
-	waitFor(t, "delivery after restart", func() bool { return len(rcv.Requests()) == 4 })
+	waitFor(t, "delivery after restart", func() bool { return backlog(t, st2) == 0 })
+	if got := len(rcv.Requests()); got != 4 {
+		t.Fatalf("%d delivered, want 4", got)
+	}
 	if n := countSteps(t, st2, id, incident.ActionNotified); n != 4 {
 		t.Fatalf("%d notified steps, want 4", n)
 	}
+}
+
+// TestUnconfiguredChannelLeftThenGivenUp: rows for a channel this instance
+// does not have are not claimed (another instance may have it) until they
+// are older than RetryFor; then they are given up with a step.
+func TestUnconfiguredChannelLeftThenGivenUp(t *testing.T) {
+	st := openStore(t, filepath.Join(t.TempDir(), "d.db"))
+	svc := newService(t, st, nil, ladder("gone"))
+	if err := svc.HandleAlert(context.Background(), alert(1)); err != nil {
+		t.Fatal(err)
+	}
+	i, _ := st.IncidentByAlert(context.Background(), "A1")
+	run(t, newWorker(t, st, map[string]notify.Channel{}, func(o *notify.Options) { o.RetryFor = 300 * time.Millisecond }))
+	time.Sleep(100 * time.Millisecond)
+	list, _ := st.OldestNotifications(context.Background(), "gone", 1)
+	if len(list) != 1 || list[0].Attempts != 0 {
+		t.Fatalf("row %+v: claimed by an instance without the channel", list)
+	}
+	waitFor(t, "notify_failed", func() bool { return countSteps(t, st, i.ID, incident.ActionNotifyFailed) == 1 })
 }
