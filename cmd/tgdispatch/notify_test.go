@@ -63,25 +63,21 @@ func (h *hookReceiver) state() (refused int, accepted []notify.Message, bad []st
 	return h.refused, append([]notify.Message(nil), h.accepted...), h.bad
 }
 
-// buildDispatch compiles this command once per test binary.
-var buildDispatch = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "tgdispatch-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "tgdispatch")
+// buildDispatch compiles this command into the test's temporary directory.
+func buildDispatch(t *testing.T) (string, error) {
+	bin := filepath.Join(t.TempDir(), "tgdispatch")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v: %s", err, out)
 	}
 	return bin, nil
-})
+}
 
 // TestNotificationSurvivesSIGKILL runs the real binary: an alert's
 // "raised" notification fails while the receiver is down, tgdispatch is
 // killed with SIGKILL in the middle of its retries, the receiver comes
 // back, and a restarted tgdispatch delivers it, once, signed.
 func TestNotificationSurvivesSIGKILL(t *testing.T) {
-	bin, err := buildDispatch()
+	bin, err := buildDispatch(t)
 	if err != nil {
 		t.Fatal(err)
 	}
