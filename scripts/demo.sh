@@ -4,7 +4,8 @@
 # loop into tgagent, which runs an embedded MQTT broker and shows its
 # screens in a tgscreen window; a console prints every alert, session
 # record and status change; tgdispatch (when built) serves the guard
-# console on http://127.0.0.1:8080.
+# console on http://127.0.0.1:8080 and sends every incident event to a
+# local signed-webhook receiver that prints it ([webhook] lines).
 #
 #   bash scripts/demo.sh            # until Ctrl-C
 #   DEMO_SECONDS=120 bash scripts/demo.sh
@@ -51,6 +52,14 @@ pids+=($!)
 sleep 1
 
 if [ -x bin/tgdispatch ] && [ -f configs/dispatch-demo.yaml ]; then
+  # A webhook receiver standing in for the branch's messaging: it verifies
+  # each signed event tgdispatch sends (docs/notifications.md) and prints it,
+  # so the alert reaches people with no console open.
+  export TG_DEMO_HOOK_SECRET=demo-webhook-secret
+  bin/tgctl webhook-listen --addr 127.0.0.1:8099 --secret-env TG_DEMO_HOOK_SECRET \
+    > >(sed -u 's/^/[webhook] /') 2>"$run/webhook.log" &
+  pids+=($!)
+  echo "demo: webhook receiver on http://127.0.0.1:8099 prints every incident event as [webhook] lines"
   bin/tgdispatch --broker tcp://127.0.0.1:1883 --db "sqlite:$run/dispatch.db" \
     --listen 127.0.0.1:8080 --config configs/dispatch-demo.yaml --signing-key "$run/dispatch.key" 2>"$run/dispatch.log" &
   pids+=($!)

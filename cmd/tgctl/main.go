@@ -34,6 +34,7 @@ commands:
   dispatch --broker URL --site S --terminal T --alert ID --state claimed|arrived|resolved  as a guard console
   acl     --inventory FILE [--out FILE]         mosquitto acl_file: each terminal locked to its own topics
   cert    ca --out DIR | issue --ca DIR --cn NAME --out DIR [--server]  offline CA and broker TLS certificates
+  webhook-listen --secret-env VAR [--addr A]    receive tgdispatch's signed webhook, verify and print each event
 
 tgctl <command> -h lists the flags of a command (docs/tgctl.md).`
 
@@ -60,6 +61,8 @@ var commands = map[string]command{
 	"dispatch": runDispatch,
 	"acl":      runACL,
 	"cert":     runCert,
+
+	"webhook-listen": runWebhookListen, // docs/notifications.md
 }
 
 func main() {
@@ -77,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, clear, policy, rollback, status, watch, dispatch, acl, cert)\n", args[0])
+		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, clear, policy, rollback, status, watch, dispatch, acl, cert, webhook-listen)\n", args[0])
 		return 2
 	}
 	err := cmd(args[1:], stdout, stderr)

@@ -12,16 +12,20 @@ import (
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/dispatch/auth"
 	"github.com/transferguard/transferguard/dispatch/incident"
+	"github.com/transferguard/transferguard/dispatch/notify"
 	"github.com/transferguard/transferguard/dispatch/web"
 )
 
-// fileConfig is the --config YAML: escalation ladder, sites, bootstrap users.
+// fileConfig is the --config YAML: escalation ladder, notification
+// channels, sites, bootstrap users.
 type fileConfig struct {
-	Escalation   *incident.Ladder    `yaml:"escalation"`
-	FollowWindow time.Duration       `yaml:"follow_window"`
-	Timezone     string              `yaml:"timezone"`
-	Sites        map[string]web.Site `yaml:"sites"`
-	Users        []bootUser          `yaml:"users"`
+	Escalation   *incident.Ladder                `yaml:"escalation"`
+	Channels     map[string]notify.ChannelConfig `yaml:"channels"`    // named by the ladder's rungs (CONTRACT §10)
+	ConsoleURL   string                          `yaml:"console_url"` // the console as guards reach it, for links in notifications
+	FollowWindow time.Duration                   `yaml:"follow_window"`
+	Timezone     string                          `yaml:"timezone"`
+	Sites        map[string]web.Site             `yaml:"sites"`
+	Users        []bootUser                      `yaml:"users"`
 }
 
 // bootUser is an account created at start-up when it does not exist yet.
@@ -66,6 +70,7 @@ func (c fileConfig) validate() error {
 	if err := c.Escalation.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateChannels()...)
 	if c.FollowWindow < 0 {
 		errs = append(errs, errors.New("follow_window must not be negative"))
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/dispatch/feed"
 	"github.com/transferguard/transferguard/dispatch/ingest"
+	"github.com/transferguard/transferguard/dispatch/notify"
 	"github.com/transferguard/transferguard/dispatch/service"
 	"github.com/transferguard/transferguard/dispatch/store"
 	"github.com/transferguard/transferguard/dispatch/web"
@@ -114,8 +115,13 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 	if err != nil {
 		return usageError{err}
 	}
+	outbox, err := notifier(st, cfg, f.clientID, os.Getenv, log)
+	if err != nil {
+		return usageError{err}
+	}
 	svc, err := service.New(service.Options{Store: st, Publisher: mq, Feed: hub, Ladder: *cfg.Escalation,
-		FollowWindow: cfg.FollowWindow, Peers: st.Dialect() == store.Postgres, SigningKey: signer, Log: log})
+		FollowWindow: cfg.FollowWindow, Peers: st.Dialect() == store.Postgres, SigningKey: signer, Log: log,
+		Notify: service.Notifications{ConsoleURL: cfg.ConsoleURL, Location: cfg.location, Wake: outbox.Wake}})
 	if err != nil {
 		return usageError{err}
 	}
@@ -130,17 +136,18 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 	}
 	log.Info().Str("listen", ln.Addr().String()).Str("broker", f.broker).Msg("tgdispatch started")
 	warnInsecure(ctx, f, ln.Addr(), cfg.Users, st, log)
-	return run(ctx, ln, console, mq, svc, log)
+	return run(ctx, ln, console, mq, svc, outbox, log)
 }
 
 // run serves until ctx ends, then shuts everything down.
-func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, log zerolog.Logger) error {
+func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, outbox *notify.Worker, log zerolog.Logger) error {
 	g, ctx := errgroup.WithContext(ctx)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }} // event streams end at shutdown
 	g.Go(func() error { return mq.Run(ctx, svc) })
 	g.Go(func() error { return svc.Run(ctx) })
+	g.Go(func() error { return outbox.Run(ctx) })
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err

@@ -7,9 +7,46 @@ import (
 
 // Rung is one level of the escalation ladder: who is told, and how long
 // after the previous rung was told (without a claim) this one is.
+// Channels name the configured notification channels (CONTRACT §10) that
+// are told of every event of an incident once it has reached this rung.
 type Rung struct {
-	Name  string        `yaml:"name" json:"name"`
-	After time.Duration `yaml:"after" json:"after"`
+	Name     string        `yaml:"name" json:"name"`
+	After    time.Duration `yaml:"after" json:"after"`
+	Channels []string      `yaml:"channels" json:"channels,omitempty"`
+}
+
+// Notification actions recorded as steps of an incident's story: a
+// channel accepted an event, or tgdispatch gave up telling it.
+const (
+	ActionNotified     = "notified"
+	ActionNotifyFailed = "notify_failed"
+)
+
+// Notifies tells whether steps of this action are told to the rungs'
+// channels (CONTRACT §10: raised, renotified, escalated, claimed, arrived,
+// resolved).
+func Notifies(action string) bool {
+	switch action {
+	case ActionRaised, ActionRenotified, ActionEscalated, ActionClaimed, ActionArrived, ActionResolved:
+		return true
+	}
+	return false
+}
+
+// ChannelsUpTo lists, once each, the channels of rungs 0..rung with the
+// name of the lowest rung that names each: everyone the incident has
+// reached so far.
+func (l Ladder) ChannelsUpTo(rung int) (channels, rungs []string) {
+	seen := map[string]bool{}
+	for n := 0; n <= rung && n < len(l.Rungs); n++ {
+		for _, c := range l.Rungs[n].Channels {
+			if !seen[c] {
+				seen[c] = true
+				channels, rungs = append(channels, c), append(rungs, l.Rungs[n].Name)
+			}
+		}
+	}
+	return channels, rungs
 }
 
 // Ladder is the escalation policy, PagerDuty-style. A new high-level

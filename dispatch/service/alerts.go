@@ -75,6 +75,9 @@ func (s *Service) applyAlert(ctx context.Context, q store.Queries, a envelope.Al
 	if !created {
 		return errRace // another instance opened it meanwhile: fold into theirs
 	}
+	if err := s.enqueue(ctx, q, &i, step); err != nil {
+		return err
+	}
 	ch.add(&i, incident.ActionRaised)
 	f, err := s.follow(ctx, q, &i, now)
 	if f != nil {
@@ -108,7 +111,7 @@ func (s *Service) follow(ctx context.Context, q store.Queries, i *incident.Incid
 	if err != nil || !created {
 		return nil, err
 	}
-	return &f, nil
+	return &f, s.enqueue(ctx, q, &f, step)
 }
 
 // sight records the incident's card and payee keys.

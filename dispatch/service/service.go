@@ -15,6 +15,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -53,14 +54,16 @@ type Options struct {
 	// --signing-key). Without it dispatch goes out unsigned and every
 	// terminal ignores it; New logs that loudly.
 	SigningKey ed25519.PrivateKey
+	Notify     Notifications // the notification outbox (CONTRACT §10)
 	Log        zerolog.Logger
 }
 
 // Service is the desk. Its methods are safe for concurrent use.
 type Service struct {
-	o   Options
-	st  *store.Store
-	log zerolog.Logger
+	o        Options
+	st       *store.Store
+	log      zerolog.Logger
+	enqueued atomic.Int64 // notification rows written since the last wake
 }
 
 // retries bounds how often a change that lost a race is tried again.
@@ -102,6 +105,9 @@ func (s *Service) tx(ctx context.Context, fn func(q store.Queries) error) error 
 	var err error
 	for range retries {
 		err = s.st.Tx(ctx, fn)
+		if err == nil {
+			s.wakeNotify()
+		}
 		if !errors.Is(err, errRace) && !errors.Is(err, store.ErrConflict) {
 			return err
 		}

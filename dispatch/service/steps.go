@@ -59,7 +59,7 @@ func (s *Service) act(ctx context.Context, id string, state wire.DispatchState, 
 			return err
 		}
 		out = i
-		return nil
+		return s.enqueue(ctx, q, &i, step)
 	})
 	if err != nil {
 		return out, fmt.Errorf("service: %s %s: %w", state, id, err)
@@ -104,7 +104,10 @@ func (s *Service) Escalate(ctx context.Context) error {
 				return nil
 			}
 			out = i
-			return q.UpdateIncident(ctx, &i, steps...)
+			if err := q.UpdateIncident(ctx, &i, steps...); err != nil {
+				return err
+			}
+			return s.enqueue(ctx, q, &i, steps...)
 		})
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("service: escalate %s: %w", d.ID, err)

@@ -80,7 +80,7 @@ func (s *Service) health(ctx context.Context, q store.Queries, site, terminal st
 		if err != nil || !created {
 			return nil, "", err
 		}
-		return &i, incident.ActionRaised, nil
+		return &i, incident.ActionRaised, s.enqueue(ctx, q, &i, step)
 	}
 	open, err := q.OpenIncidents(ctx, []string{site})
 	if err != nil {

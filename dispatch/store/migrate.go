@@ -40,6 +40,13 @@ var migrations = []string{
 		sites TEXT NOT NULL, created BIGINT NOT NULL)`,
 	`CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL,
 		csrf TEXT NOT NULL, expires BIGINT NOT NULL)`,
+	// The notification outbox (dispatch/notify): rows are pending deliveries only;
+	// delivered and given-up rows are deleted, their story kept in steps.
+	`CREATE TABLE notifications (id TEXT PRIMARY KEY, channel TEXT NOT NULL, incident_id TEXT NOT NULL,
+		event TEXT NOT NULL, rung TEXT NOT NULL, body TEXT NOT NULL, created BIGINT NOT NULL,
+		attempts INTEGER NOT NULL, next_at BIGINT NOT NULL, claimed_until BIGINT NOT NULL,
+		owner TEXT NOT NULL, last_error TEXT NOT NULL)`,
+	`CREATE INDEX notifications_channel ON notifications (channel, created, id)`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.

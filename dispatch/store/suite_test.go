@@ -32,17 +32,18 @@ func TestSQLite(t *testing.T) { runSuite(t, openSQLite) }
 // runSuite is the conformance suite every database must pass.
 func runSuite(t *testing.T, open opener) {
 	tests := map[string]func(*testing.T, *Store){
-		"dedup":              testDedup,
-		"incident roundtrip": testRoundtrip,
-		"one per alert":      testOnePerAlert,
-		"optimistic update":  testConflict,
-		"open and due":       testOpenDue,
-		"between and steps":  testBetween,
-		"terminals":          testTerminals,
-		"sightings":          testSightings,
-		"users and sessions": testUsers,
-		"migrate twice":      func(t *testing.T, s *Store) { testMigrateTwice(t, s) },
-		"concurrent dedup":   testConcurrentDedup,
+		"dedup":               testDedup,
+		"incident roundtrip":  testRoundtrip,
+		"one per alert":       testOnePerAlert,
+		"optimistic update":   testConflict,
+		"open and due":        testOpenDue,
+		"between and steps":   testBetween,
+		"terminals":           testTerminals,
+		"sightings":           testSightings,
+		"users and sessions":  testUsers,
+		"migrate twice":       func(t *testing.T, s *Store) { testMigrateTwice(t, s) },
+		"concurrent dedup":    testConcurrentDedup,
+		"notification outbox": testNotifications,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
