@@ -174,12 +174,22 @@ func (n *normaliser) line(t *testing.T, topic string, payload []byte) string {
 	if err := json.Unmarshal(payload, &v); err != nil {
 		t.Fatalf("%s payload: %v: %s", topic, err, payload)
 	}
+	id := func(s string) string {
+		if _, seen := n.ids[s]; !seen {
+			n.ids[s] = fmt.Sprintf("<id%d>", len(n.ids)+1)
+		}
+		return n.ids[s]
+	}
 	for _, k := range []string{"session", "alert_id", "id"} {
 		if s, ok := v[k].(string); ok {
-			if _, seen := n.ids[s]; !seen {
-				n.ids[s] = fmt.Sprintf("<id%d>", len(n.ids)+1)
+			v[k] = id(s)
+		}
+	}
+	if list, ok := v["alert_ids"].([]any); ok {
+		for i, e := range list {
+			if s, ok := e.(string); ok {
+				list[i] = id(s)
 			}
-			v[k] = n.ids[s]
 		}
 	}
 	blank(t, v)
