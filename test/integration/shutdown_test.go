@@ -10,6 +10,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/wire"
+	"github.com/transferguard/transferguard/sim"
 )
 
 // panicPair is one customer at the counter pressing the duress button: a
@@ -72,43 +73,51 @@ func (r *rig) burst(pairs []panicPair) {
 	}
 }
 
+// resend sends the pairs not ACKed yet again, as a controller does after
+// its 200 ms ACK timeout, until the running agent has ACKed them all.
+func (r *rig) resend(t *testing.T, pairs []panicPair) {
+	t.Helper()
+	for try := 0; len(r.unacked(pairs)) > 0; try++ {
+		if try == 10 {
+			t.Fatalf("%d PANICs never ACKed by a running agent", len(r.unacked(pairs)))
+		}
+		r.burst(r.unacked(pairs))
+		time.Sleep(sim.DefaultAckTimeout)
+	}
+}
+
 // TestSigtermDuringPanicBurst: 20 rounds of a PANIC burst with SIGTERM sent
 // in the middle of it, the agent restarted and the controller sending again
 // what was not ACKed. Every PANIC the agent ACKed has its alert at the
 // broker: an ACK means the alert is safe (docs/security-runtime.md).
 func TestSigtermDuringPanicBurst(t *testing.T) {
 	t.Parallel()
-	const rounds, perRound = 20, 6
+	const rounds, perRound = 20, 10
 	r := newRig(t, nil)
 	r.startAgent()
 	var pairs []panicPair
 	seq := uint16(30000) // far from the player's own heartbeat seqs
 	for round := range rounds {
-		again := r.unacked(pairs)
+		start := time.Now()
+		again := len(r.unacked(pairs))
+		r.resend(t, pairs)
 		fresh := make([]panicPair, perRound)
 		for i := range fresh {
 			fresh[i] = newPanicPair(t, len(pairs), seq)
 			pairs, seq = append(pairs, fresh[i]), seq+2
 		}
-		start := time.Now()
 		done := make(chan struct{})
-		go func() { defer close(done); r.burst(append(again, fresh...)) }()
-		time.Sleep(time.Duration(2+round%8*2) * time.Millisecond) // mid-burst, at a different point each round
+		go func() { defer close(done); r.burst(fresh) }()
+		time.Sleep(time.Duration(1+round*7%20) * time.Millisecond) // mid-burst, at a different point each round
 		if code := r.agent.stop(); code != 0 {
 			t.Fatalf("round %d: tgagent exited %d after SIGTERM, want 0\n%s", round, code, tail(r.agent.log(), 20))
 		}
 		<-done
 		r.startAgent()
-		t.Logf("round %d: %d sent again, %d new, %v", round, len(again), perRound, time.Since(start).Round(time.Millisecond))
+		t.Logf("round %d: %d sent again, %d new, %d not ACKed, %v", round, again, perRound,
+			len(r.unacked(fresh)), time.Since(start).Round(time.Millisecond))
 	}
-	// The last run: everything not ACKed yet is sent again until ACKed.
-	for try := 0; len(r.unacked(pairs)) > 0; try++ {
-		if try == 10 {
-			t.Fatalf("%d PANICs never ACKed by a running agent", len(r.unacked(pairs)))
-		}
-		r.burst(r.unacked(pairs))
-		time.Sleep(200 * time.Millisecond)
-	}
+	r.resend(t, pairs)
 	r.sub.await(30*time.Second, "a panic alert for every ACKed PANIC", func(msgs []message) bool {
 		got := panicRegions(t, msgs)
 		for _, p := range pairs {

@@ -119,7 +119,7 @@ func TestFullDiskBrokerDown(t *testing.T) {
 	r := newRig(t, nil)
 	r.stateDir = state
 	r.startAgent()
-	r.sub.await(10*time.Second, "status online", storage(wire.StorageOK))
+	r.sub.await(10*time.Second, "status online", hasStatus(map[string]string{"state": "online"}))
 	filler := fill(t, state)
 	r.broker.Stop()
 	r.play(panicSessions(300000, 30)) // fails unless every frame is ACKed
