@@ -100,4 +100,3 @@ func TestDamagedOutbox(t *testing.T) {
 		})
 	}
 }
-
