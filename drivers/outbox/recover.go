@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -49,6 +50,9 @@ func openAndCheck(path string) (db *bolt.DB, err error) {
 			db, err = nil, errDamaged{fmt.Errorf("outbox: %q damaged: %v", path, r)}
 		}
 	}()
+	if err := truncated(path); err != nil {
+		return nil, errDamaged{err} // mapped, it would kill the process with SIGBUS, beyond recover()
+	}
 	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
@@ -61,6 +65,36 @@ func openAndCheck(path string) (db *bolt.DB, err error) {
 		return nil, errDamaged{fmt.Errorf("outbox: %q damaged: %w", path, cerr)}
 	}
 	return db, nil
+}
+
+// truncated reports a file shorter than its bbolt meta pages say: bbolt
+// maps the whole size the meta page gives, and touching a mapped page past
+// the end of the file is a SIGBUS, which no recover() catches. It reads
+// the page size and high-water page id from the first meta page (bbolt's
+// on-disk format; offsets 24 and 56); a file it cannot read is left to
+// bolt.Open to judge.
+func truncated(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var meta [64]byte
+	st, err := f.Stat()
+	if err != nil || st.Size() < int64(len(meta)) {
+		return nil
+	}
+	if _, err := f.ReadAt(meta[:], 0); err != nil {
+		return nil
+	}
+	psize, high := binary.LittleEndian.Uint32(meta[24:]), binary.LittleEndian.Uint64(meta[56:])
+	if psize < 512 || psize > 1<<16 || high > 1<<32 {
+		return nil // not a meta page: bolt.Open says ErrInvalid
+	}
+	if want := int64(high) * int64(psize); st.Size() < want {
+		return fmt.Errorf("outbox: %q truncated: %d bytes, its meta page says %d", path, st.Size(), want)
+	}
+	return nil
 }
 
 // check runs bbolt's consistency check and reads every record once.

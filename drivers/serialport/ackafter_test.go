@@ -4,6 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // With AckWhenProcessed, an ACK means the consumer is done with the frame:
@@ -49,5 +52,32 @@ func TestAckAfterBoundWhenConsumerStalls(t *testing.T) {
 	}
 	if a.logs.count("frame not processed in time; acknowledged anyway") != 1 {
 		t.Error("the late ACK was not logged")
+	}
+}
+
+// A HOLD or SCREEN the consumer sends while it acts on a frame reaches the
+// line after that frame's ACK: the controller learns its frame was taken
+// before it hears what the frame caused (docs/serial-protocol.md §3).
+func TestAckPrecedesFramesCausedByTheFrame(t *testing.T) {
+	p := newPeer(t)
+	path := filepath.Join(t.TempDir(), "ttyTG")
+	p.link(t, path)
+	a := startPort(t, path, func(c *Config) { c.AckWhenProcessed = 5 * time.Second })
+	a.expectState(t, true)
+
+	p.write(t, enc(t, 4, wire.Func, "fn", string(wire.FnTransfer)))
+	a.expectDelivered(t)
+	a.port.Send(frame.New(wire.Hold, "sid", "S", "reason", string(wire.HoldCoolingOff)))
+	a.port.Send(frame.New(wire.Screen, "name", string(wire.ScreenTransferWarning), "sid", "S"))
+	select {
+	case r := <-p.got:
+		t.Fatalf("agent wrote %s %v before the frame was processed and ACKed", r.Type, r.Fields)
+	case <-time.After(100 * time.Millisecond):
+	}
+	a.port.Processed()
+	for _, want := range []wire.FrameType{wire.Ack, wire.Hold, wire.Screen} {
+		if r := p.expect(t); r.Type != want {
+			t.Fatalf("got %s %v, want %s (the ACK of the frame first, then what it caused)", r.Type, r.Fields, want)
+		}
 	}
 }

@@ -59,24 +59,40 @@ func (p *Port) deliverThenAck(ctx context.Context, sp serial.Port, out chan<- fr
 				return err
 			}
 			pending = pending[:0]
-			select {
-			case <-p.done: // a late signal for an earlier frame
-			default:
+			if ok, err := p.deliverOne(ctx, sp, out, it); !ok || err != nil {
+				return err
 			}
-			select {
-			case out <- it.frame:
-			case <-ctx.Done():
-				return nil // never taken: no ACK, the controller sends it again
-			}
-			if !p.awaitProcessed(ctx, it.frame.Type) {
-				return nil // shutting down before the core acted on it: no ACK
-			}
+			continue
 		}
 		if it.reply.Type != "" {
 			pending = append(pending, it.reply)
 		}
 	}
 	return p.write(sp, pending)
+}
+
+// deliverOne hands one frame to the consumer and writes its ACK once it is
+// processed. Until then the writer is held (ackFirst), so a HOLD, SCREEN or
+// RELEASE the core sends while acting on the frame reaches the line after
+// that frame's ACK, never before it. ok is false when the frame is not to
+// be acknowledged (shutting down).
+func (p *Port) deliverOne(ctx context.Context, sp serial.Port, out chan<- frame.Frame, it item) (ok bool, err error) {
+	p.ackFirst.Lock()
+	defer p.ackFirst.Unlock()
+	select {
+	case <-p.done: // a late signal for an earlier frame
+	default:
+	}
+	select {
+	case out <- it.frame:
+	case <-ctx.Done():
+		return false, nil // never taken: no ACK, the controller sends it again
+	}
+	if !p.awaitProcessed(ctx, it.frame.Type) {
+		return false, nil // shutting down before the core acted on it: no ACK
+	}
+	ack := [1]frame.Frame{it.reply}
+	return true, p.write(sp, ack[:])
 }
 
 // awaitProcessed waits until the consumer reports the frame done, or
@@ -142,7 +158,10 @@ func (p *Port) writeLoop(ctx context.Context, sp serial.Port) error {
 		case f := <-p.queue:
 			batch = append(batch[:0], f)
 			batch = p.takeQueued(batch)
-			if err := p.write(sp, batch); err != nil {
+			p.ackFirst.Lock() // behind the ACK of the frame being processed, if any
+			err := p.write(sp, batch)
+			p.ackFirst.Unlock()
+			if err != nil {
 				return err
 			}
 		}

@@ -40,6 +40,7 @@ type Port struct {
 	dropped  atomic.Uint64 // outbound frames dropped since last logged
 	wmu      sync.Mutex    // serialises stamping and writing
 	wbuf     []byte        // encode buffer, under wmu
+	ackFirst sync.Mutex    // held from a frame's delivery to its ACK: the writer's frames wait behind it
 	rx       receiver      // read-loop state, Run's goroutine only
 	done     chan struct{} // Processed signals, with Config.AckWhenProcessed
 	failing  bool          // open is failing: log only the first failure
