@@ -40,6 +40,8 @@ var migrations = []string{
 		sites TEXT NOT NULL, created BIGINT NOT NULL)`,
 	`CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL,
 		csrf TEXT NOT NULL, expires BIGINT NOT NULL)`,
+	// the name the customer's screen shows for a guard (CONTRACT §7); '' uses none
+	`ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT ''`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.
