@@ -145,7 +145,7 @@ func (i *Incident) Open() bool { return i.State != StateResolved }
 // FromAgent tells whether the incident stands for an agent's alert, so its
 // steps are sent back to the terminal on the dispatch topic.
 func (i *Incident) FromAgent() bool {
-	return i.Kind == KindRisk || i.Kind == KindPanic || i.Kind == KindTamper
+	return i.Kind == KindRisk || i.Kind == KindPanic || i.Kind == KindTamper || i.Kind == KindHelp
 }
 
 // Claim records that guard is on the way, expected in etaS seconds.
