@@ -90,8 +90,8 @@ func TestEveryUsedKeyDefined(t *testing.T) {
 		t.Fatalf("found only %d used keys: the scan is broken", len(used))
 	}
 	codes := map[string][]string{
-		"level":   {incident.LevelHigh, incident.LevelMedium},
-		"kind":    {incident.KindRisk, incident.KindPanic, incident.KindTamper, incident.KindOffline, incident.KindLinkDown, incident.KindUIDown, incident.KindFollowUp,
+		"level": {incident.LevelHigh, incident.LevelMedium},
+		"kind": {incident.KindRisk, incident.KindPanic, incident.KindTamper, incident.KindOffline, incident.KindLinkDown, incident.KindUIDown, incident.KindFollowUp,
 			incident.KindHelp, incident.KindStorage},
 		"state":   {incident.StateNew, incident.StateClaimed, incident.StateArrived, incident.StateResolved},
 		"outcome": incident.Outcomes,
