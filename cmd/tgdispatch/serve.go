@@ -108,6 +108,10 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 		return usageError{err}
 	}
 	hub := &feed.Hub{}
+	var relay *feed.PG // several instances: consoles hear each other's changes at once (LISTEN/NOTIFY)
+	if st.Dialect() == store.Postgres {
+		relay = feed.NewPG(f.db, hub, log)
+	}
 	svc, err := service.New(service.Options{Store: st, Publisher: mq, Feed: hub, Ladder: *cfg.Escalation,
 		FollowWindow: cfg.FollowWindow, Peers: st.Dialect() == store.Postgres, Log: log})
 	if err != nil {
@@ -124,17 +128,20 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 	}
 	log.Info().Str("listen", ln.Addr().String()).Str("broker", f.broker).Msg("tgdispatch started")
 	warnInsecure(ctx, f, ln.Addr(), cfg.Users, st, log)
-	return run(ctx, ln, console, mq, svc, log)
+	return run(ctx, ln, console, mq, svc, relay, log)
 }
 
 // run serves until ctx ends, then shuts everything down.
-func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, log zerolog.Logger) error {
+func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, relay *feed.PG, log zerolog.Logger) error {
 	g, ctx := errgroup.WithContext(ctx)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }} // event streams end at shutdown
 	g.Go(func() error { return mq.Run(ctx, svc) })
 	g.Go(func() error { return svc.Run(ctx) })
+	if relay != nil {
+		g.Go(func() error { return relay.Run(ctx) })
+	}
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err

@@ -1,4 +1,4 @@
-//go:build e2e || load
+//go:build e2e || load || pg
 
 package e2e
 
@@ -75,7 +75,7 @@ func startDispatch(t testing.TB, broker, db string) *dispatchd {
 	conf := fmt.Sprintf(`sites:
   S1: {name: Main Street, terminals: {T1: "lobby, left ATM"}}
 users:
-  - {name: guard1, role: guard, sites: [S1], password_hash: %q}
+  - {name: guard1, role: guard, sites: [S1], display_name: 王师傅, password_hash: %q}
   - {name: super, role: supervisor, password_hash: %q}
 `, strings.TrimSpace(string(hash)), strings.TrimSpace(string(superHash)))
 	confPath := filepath.Join(dir, "dispatch.yaml")
