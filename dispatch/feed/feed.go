@@ -88,6 +88,11 @@ func (h *Hub) Publish(e Event) {
 	}
 }
 
+// PublishLocal hands e to this instance's subscriptions only, never to the
+// relay: for what every instance finds out by itself (the poll of the
+// store), which relaying would only repeat.
+func (h *Hub) PublishLocal(e Event) { h.deliver(e) }
+
 // deliver hands an event another instance published to this instance's
 // subscriptions only (it is not relayed back).
 func (h *Hub) deliver(e Event) {

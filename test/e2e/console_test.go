@@ -116,7 +116,7 @@ func TestSupervisorReadsTheDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"lobby, left ATM", "在线", "0.1.0", "已阻止诈骗: 1", "CNY 50,000.00", "每日事件（按级别）"} {
+	for _, want := range []string{"lobby, left ATM", "在线", "0.1.0", "已阻止诈骗: 1", "CNY 50,000.00", "数据表"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("supervisor view lacks %q:\n%s", want, page)
 		}
