@@ -145,48 +145,62 @@ func (c chart) Total(cat int) int {
 	return t
 }
 
-// SVG draws the chart: stacked bars, a value axis with three lines, the
-// category names under the bars and a legend above them.
+// SVG draws the chart: a legend (wrapped to the width), stacked bars, a
+// value axis with three lines, and the category names under the bars. Its
+// units are sized for a phone: the picture scales to the page's width.
 func (c chart) SVG() template.HTML {
-	const w, h, left, top, bottom = 640, 260, 40, 44, 40
+	const w, left, plotH, bottom, font = 420, 34, 150, 30, 15
 	peak := 1
 	for n := range c.Cats {
 		peak = max(peak, c.Total(n))
 	}
+	var legend strings.Builder
+	lx, ly := left, 18
+	for _, s := range c.Series {
+		width := 22 + font*len([]rune(s.Name))
+		if lx+width > w && lx > left {
+			lx, ly = left, ly+22
+		}
+		fmt.Fprintf(&legend, `<rect x="%d" y="%d" width="13" height="13" fill="%s"/><text x="%d" y="%d" class="legend">%s</text>`,
+			lx, ly-11, s.Color, lx+17, ly, template.HTMLEscapeString(s.Name))
+		lx += width + 10
+	}
+	top := ly + 20
+	h := top + plotH + bottom
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t" focusable="false"><title id="%s-t">%s</title>`,
 		w, h, c.ID, c.ID, template.HTMLEscapeString(c.Title))
-	lx := left
-	for _, s := range c.Series {
-		fmt.Fprintf(&b, `<rect x="%d" y="8" width="12" height="12" fill="%s"/><text x="%d" y="19" class="legend">%s</text>`,
-			lx, s.Color, lx+16, template.HTMLEscapeString(s.Name))
-		lx += 24 + 14*len([]rune(s.Name))
-	}
-	plotH := float64(h - top - bottom)
+	b.WriteString(legend.String())
 	for _, v := range []int{0, peak / 2, peak} {
-		y := float64(h-bottom) - plotH*float64(v)/float64(peak)
+		y := float64(top+plotH) - plotH*float64(v)/float64(peak)
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#d1d5db"/><text x="%d" y="%.1f" text-anchor="end" class="axis">%d</text>`,
-			left, w-8, y, y, left-6, y+4, v)
+			left, w-4, y, y, left-6, y+5, v)
 	}
-	slot := float64(w-left-8) / float64(max(len(c.Cats), 1))
+	slot := float64(w-left-4) / float64(max(len(c.Cats), 1))
+	bar := min(slot*0.7, 56)
 	for n, cat := range c.Cats {
-		x, y := float64(left)+slot*float64(n)+slot*0.15, float64(h-bottom)
+		x, y := float64(left)+slot*float64(n)+(slot-bar)/2, float64(top+plotH)
 		for _, s := range c.Series {
 			bh := plotH * float64(s.Values[n]) / float64(peak)
 			if bh > 0 {
-				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, y-bh, slot*0.7, bh, s.Color)
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, y-bh, bar, bh, s.Color)
 			}
 			y -= bh
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x+slot*0.35, h-bottom+18, template.HTMLEscapeString(shortCat(cat)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x+bar/2, top+plotH+20, template.HTMLEscapeString(shortCat(cat, len(c.Cats))))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text in it is escaped above
 }
 
-// shortCat writes a date category as MM-DD so many days fit under the bars.
-func shortCat(s string) string {
+// shortCat writes a category so the names fit under the bars: a date as
+// MM-DD, or DD when there are many; a bucket name as it is (the data
+// table below the chart has every name in full).
+func shortCat(s string, n int) string {
 	if _, err := time.Parse(time.DateOnly, s); err == nil {
+		if n > 7 {
+			return s[8:]
+		}
 		return s[5:]
 	}
 	return s
