@@ -28,6 +28,7 @@ type chart struct {
 	ID     string
 	Title  string
 	Cats   []string
+	Short  []string // the category names under the bars; nil: Cats shortened
 	Series []series
 }
 
@@ -91,16 +92,16 @@ func siteChartList(lang, id, site string, list []incident.Incident, loc *time.Lo
 		}
 		oc[n] = series{Name: name, Color: outcomeColors[o], Values: byOutcome[n]}
 	}
-	buckets := make([]string, len(claimBuckets)+1)
+	buckets, short := make([]string, len(claimBuckets)+1), make([]string, len(claimBuckets)+1)
 	for n := range buckets {
-		buckets[n] = msg(lang, fmt.Sprintf("bucket.%d", n))
+		buckets[n], short[n] = msg(lang, fmt.Sprintf("bucket.%d", n)), msg(lang, fmt.Sprintf("bucket_short.%d", n))
 	}
 	return []chart{
 		{ID: id + "-levels", Title: msg(lang, "chart.levels", site), Cats: days, Series: lv},
 		{ID: id + "-outcomes", Title: msg(lang, "chart.outcomes", site), Cats: days, Series: oc},
-		{ID: id + "-claim", Title: msg(lang, "chart.claim", site), Cats: buckets,
+		{ID: id + "-claim", Title: msg(lang, "chart.claim", site), Cats: buckets, Short: short,
 			Series: []series{{Name: msg(lang, "chart.count"), Color: "#1d4ed8", Values: histogram(list, func(i incident.Incident) (time.Time, time.Time) { return i.Created, i.ClaimedAt })}}},
-		{ID: id + "-arrive", Title: msg(lang, "chart.arrive", site), Cats: buckets,
+		{ID: id + "-arrive", Title: msg(lang, "chart.arrive", site), Cats: buckets, Short: short,
 			Series: []series{{Name: msg(lang, "chart.count"), Color: "#0f766e", Values: histogram(list, func(i incident.Incident) (time.Time, time.Time) { return i.Created, i.ArrivedAt })}}},
 	}
 }
@@ -187,7 +188,11 @@ func (c chart) SVG() template.HTML {
 			}
 			y -= bh
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x+bar/2, top+plotH+20, template.HTMLEscapeString(shortCat(cat, len(c.Cats))))
+		label := shortCat(cat, len(c.Cats))
+		if n < len(c.Short) {
+			label = c.Short[n]
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x+bar/2, top+plotH+20, template.HTMLEscapeString(label))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text in it is escaped above

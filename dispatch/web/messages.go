@@ -65,7 +65,8 @@ var messages = map[string]map[string]string{
 		"chart.levels":    "%s：每日事件（按级别）", "chart.outcomes": "%s：每日处置结果", "chart.claim": "%s：接警用时分布",
 		"chart.arrive": "%s：到场用时分布", "chart.table": "数据表", "chart.count": "数量", "chart.none": "暂无数据",
 		"bucket.0": "30秒内", "bucket.1": "30–60秒", "bucket.2": "1–2分钟", "bucket.3": "2–5分钟", "bucket.4": "5–10分钟",
-		"bucket.5": "超过10分钟", "sup.charts": "图表", "sup.people": "保安称呼（告知客户谁来了）", "col.user": "账号",
+		"bucket.5": "超过10分钟", "bucket_short.0": "<30秒", "bucket_short.1": "<1分", "bucket_short.2": "<2分",
+		"bucket_short.3": "<5分", "bucket_short.4": "<10分", "bucket_short.5": "≥10分", "sup.charts": "图表", "sup.people": "保安称呼（告知客户谁来了）", "col.user": "账号",
 		"col.role": "角色", "col.display": "称呼", "sup.save": "保存", "sup.saved": "已保存",
 	},
 	langEN: {
@@ -125,7 +126,8 @@ var messages = map[string]map[string]string{
 		"chart.levels":    "%s: incidents per day by level", "chart.outcomes": "%s: outcomes per day", "chart.claim": "%s: time to take",
 		"chart.arrive": "%s: time to arrive", "chart.table": "Data table", "chart.count": "Count", "chart.none": "No data",
 		"bucket.0": "under 30 s", "bucket.1": "30–60 s", "bucket.2": "1–2 min", "bucket.3": "2–5 min", "bucket.4": "5–10 min",
-		"bucket.5": "over 10 min", "sup.charts": "Charts", "sup.people": "Guards' names (what the customer is told)", "col.user": "Account",
+		"bucket.5": "over 10 min", "bucket_short.0": "<30s", "bucket_short.1": "<1m", "bucket_short.2": "<2m",
+		"bucket_short.3": "<5m", "bucket_short.4": "<10m", "bucket_short.5": "≥10m", "sup.charts": "Charts", "sup.people": "Guards' names (what the customer is told)", "col.user": "Account",
 		"col.role": "Role", "col.display": "Name shown", "sup.save": "Save", "sup.saved": "saved",
 	},
 }

@@ -49,8 +49,10 @@ func TestDynamicKeysDefined(t *testing.T) {
 			}
 		}
 		for n := range len(claimBuckets) + 1 {
-			if _, ok := table[fmt.Sprintf("bucket.%d", n)]; !ok {
-				t.Errorf("%s lacks bucket.%d", lang, n)
+			for _, k := range []string{fmt.Sprintf("bucket.%d", n), fmt.Sprintf("bucket_short.%d", n)} {
+				if _, ok := table[k]; !ok {
+					t.Errorf("%s lacks %s", lang, k)
+				}
 			}
 		}
 	}
