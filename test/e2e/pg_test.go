@@ -125,11 +125,11 @@ func await(t testing.TB, ch <-chan timed, d time.Duration, ok func(feed.Event) b
 func TestClaimReachesTheOtherInstance(t *testing.T) {
 	broker := mosquittotest.Start(t)
 	dsn := pg.Database(t)
-	a := startDispatchGroup(t, broker.URL(), dsn, "pg-e2e")
-	b := startDispatchGroup(t, broker.URL(), dsn, "pg-e2e")
+	a, b := startDispatch(t, broker.URL(), dsn), startDispatch(t, broker.URL(), dsn)
 	sa, sb := httpLogin(t, a.URL), httpLogin(t, b.URL)
 	eventsB := sb.stream(t)
 	agent := agentClient(t, broker.URL(), "agent-pg")
+	dispatches := subscribeDispatch(t, agent, "S1", "T1")
 	agent.Publish("tg/v1/S1/T1/alert", 1, false, alertJSON("m-pg", "A-pg", "S1", "T1", "high")).WaitTimeout(5 * time.Second)
 	raised := await(t, eventsB, 10*time.Second, func(e feed.Event) bool { return e.AlertID == "A-pg" })
 	form := url.Values{"eta_s": {"180"}}
@@ -147,6 +147,14 @@ func TestClaimReachesTheOtherInstance(t *testing.T) {
 		t.Errorf("B's console got %+v", got.Event)
 	}
 	t.Logf("claim on A → event in B's console: %s", got.at.Sub(start))
+	select {
+	case dm := <-dispatches:
+		if dm.ETAS != 180 || dm.GuardName != "王师傅" {
+			t.Errorf("dispatch from A %+v, want eta_s 180 and guard_name 王师傅", dm)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the agent received no dispatch from A")
+	}
 }
 
 // BenchmarkCrossInstance measures alert published → event in a console
