@@ -14,6 +14,7 @@ pkgs=(
   openssl                         # DSSE interop test
   postgresql                      # tgdispatch store tests on PostgreSQL (dispatch/pgtest)
   chromium                        # tgdispatch console browser tests (test/e2e, chromedp)
+  npm                             # axe-core for the console's accessibility test (below)
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -28,6 +29,10 @@ fi
 if ! command -v go >/dev/null; then
   echo "deps: Go 1.26 or later is required (https://go.dev/dl); /usr/local/go/bin must be on PATH" >&2
   exit 1
+fi
+# axe-core, injected into console pages by test/e2e's accessibility test.
+if [ ! -e "$(dirname "$0")/../test/e2e/.axe/node_modules/axe-core/axe.min.js" ]; then
+  (cd "$(dirname "$0")/.." && npm install --prefix test/e2e/.axe --no-audit --no-fund --silent axe-core >/dev/null)
 fi
 # A null sound device, so tgscreen's audio never fails on a machine without one.
 if [ ! -e "$HOME/.asoundrc" ] && [ ! -e /dev/snd/controlC0 ]; then

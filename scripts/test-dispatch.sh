@@ -9,7 +9,8 @@
 # skips: scripts/deps.sh installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go test -count=1 -tags pg ./dispatch/store/ ./dispatch/ingest/ ./dispatch/notify/
+go test -count=1 -tags pg ./dispatch/store/ ./dispatch/ingest/ ./dispatch/notify/ ./dispatch/feed/
+go test -count=1 -tags pg -run Instance ./test/e2e/
 go test -count=1 -tags e2e ./test/e2e/
 if [[ "${1:-}" == "--load" ]]; then
   go test -count=1 -tags load -run Load -timeout 5m ./test/e2e/

@@ -34,6 +34,9 @@ type bootUser struct {
 	Role         string   `yaml:"role"`
 	Sites        []string `yaml:"sites"`
 	PasswordHash string   `yaml:"password_hash"` // from `tgdispatch hash`
+	// DisplayName is what the customer's screen says is coming (王师傅); a
+	// supervisor may change it in the console.
+	DisplayName string `yaml:"display_name"`
 }
 
 // defaultConfig is what runs without --config.

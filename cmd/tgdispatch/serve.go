@@ -119,6 +119,10 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 	if err != nil {
 		return usageError{err}
 	}
+	var relay *feed.PG // several instances: consoles hear each other's changes at once (LISTEN/NOTIFY)
+	if st.Dialect() == store.Postgres {
+		relay = feed.NewPG(f.db, hub, log)
+	}
 	svc, err := service.New(service.Options{Store: st, Publisher: mq, Feed: hub, Ladder: *cfg.Escalation,
 		FollowWindow: cfg.FollowWindow, Peers: st.Dialect() == store.Postgres, SigningKey: signer, Log: log,
 		Notify: service.Notifications{ConsoleURL: cfg.ConsoleURL, Location: cfg.location, Wake: outbox.Wake}})
@@ -136,11 +140,11 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 	}
 	log.Info().Str("listen", ln.Addr().String()).Str("broker", f.broker).Msg("tgdispatch started")
 	warnInsecure(ctx, f, ln.Addr(), cfg.Users, st, log)
-	return run(ctx, ln, console, mq, svc, outbox, log)
+	return run(ctx, ln, console, mq, svc, outbox, relay, log)
 }
 
 // run serves until ctx ends, then shuts everything down.
-func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, outbox *notify.Worker, log zerolog.Logger) error {
+func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, outbox *notify.Worker, relay *feed.PG, log zerolog.Logger) error {
 	g, ctx := errgroup.WithContext(ctx)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
@@ -148,6 +152,9 @@ func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client
 	g.Go(func() error { return mq.Run(ctx, svc) })
 	g.Go(func() error { return svc.Run(ctx) })
 	g.Go(func() error { return outbox.Run(ctx) })
+	if relay != nil {
+		g.Go(func() error { return relay.Run(ctx) })
+	}
 	g.Go(func() error {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err

@@ -24,6 +24,7 @@ func useradd(args []string, in io.Reader, out io.Writer) error {
 	name := fs.String("name", "", "account name")
 	role := fs.String("role", "guard", "guard, supervisor or admin")
 	sites := fs.String("sites", "", "comma-separated site ids (a guard needs at least one; none: all sites)")
+	display := fs.String("display-name", "", "name the customer is told is coming (王师傅); empty keeps the current one")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -44,7 +45,7 @@ func useradd(args []string, in io.Reader, out io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.PutUser(ctx, store.User{Name: *name, Hash: hash, Role: *role, Sites: list, Created: time.Now()}); err != nil {
+	if err := st.PutUser(ctx, store.User{Name: *name, Hash: hash, Role: *role, Sites: list, Created: time.Now(), DisplayName: *display}); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "user %s (%s) saved\n", *name, *role)
@@ -75,15 +76,31 @@ func readHash(in io.Reader) (string, error) {
 	return auth.HashPassword(pw, auth.DefaultParams)
 }
 
+// fillDisplayName gives an existing account the configured display name
+// when it has none yet (accounts made before display names existed); a
+// name a supervisor set in the console is kept.
+func fillDisplayName(ctx context.Context, st *store.Store, u bootUser) error {
+	if u.DisplayName == "" {
+		return nil
+	}
+	have, err := st.User(ctx, u.Name)
+	if err != nil || have.DisplayName != "" {
+		return err
+	}
+	return st.SetDisplayName(ctx, u.Name, u.DisplayName)
+}
+
 // bootstrapUsers adds the config's users that do not exist yet.
 func bootstrapUsers(ctx context.Context, st *store.Store, users []bootUser, log zerolog.Logger) error {
 	for _, u := range users {
-		added, err := st.AddUser(ctx, store.User{Name: u.Name, Hash: u.PasswordHash, Role: u.Role, Sites: u.Sites, Created: time.Now()})
+		added, err := st.AddUser(ctx, store.User{Name: u.Name, Hash: u.PasswordHash, Role: u.Role, Sites: u.Sites, Created: time.Now(), DisplayName: u.DisplayName})
 		if err != nil {
 			return err
 		}
 		if added {
 			log.Info().Str("user", u.Name).Str("role", u.Role).Msg("user bootstrapped")
+		} else if err := fillDisplayName(ctx, st, u); err != nil {
+			return err
 		}
 	}
 	return nil

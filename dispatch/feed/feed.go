@@ -23,8 +23,18 @@ const buffer = 256
 
 // Hub is the set of open subscriptions. The zero value is ready to use.
 type Hub struct {
-	mu   sync.Mutex
-	subs map[*Sub]struct{}
+	mu    sync.Mutex
+	subs  map[*Sub]struct{}
+	relay func(Event) // also tells other instances (PG); nil: this one only
+}
+
+// Relay makes every Publish also hand the event to f (which must not
+// block), so consoles connected to other instances hear of it too. Set it
+// before the first Publish.
+func (h *Hub) Relay(f func(Event)) {
+	h.mu.Lock()
+	h.relay = f
+	h.mu.Unlock()
 }
 
 // Sub is one console's subscription. C is closed when the hub cuts it off
@@ -66,11 +76,33 @@ func (s *Sub) closeLocked() {
 	close(s.c)
 }
 
-// Publish hands e to every subscription that may see its site, without
-// blocking.
+// Publish hands e to every subscription that may see its site, and to the
+// relay, without blocking.
 func (h *Hub) Publish(e Event) {
 	h.mu.Lock()
+	relay := h.relay
+	h.fanout(e)
+	h.mu.Unlock()
+	if relay != nil {
+		relay(e)
+	}
+}
+
+// PublishLocal hands e to this instance's subscriptions only, never to the
+// relay: for what every instance finds out by itself (the poll of the
+// store), which relaying would only repeat.
+func (h *Hub) PublishLocal(e Event) { h.deliver(e) }
+
+// deliver hands an event another instance published to this instance's
+// subscriptions only (it is not relayed back).
+func (h *Hub) deliver(e Event) {
+	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.fanout(e)
+}
+
+// fanout is Publish's delivery; h.mu is held.
+func (h *Hub) fanout(e Event) {
 	for s := range h.subs {
 		if !s.filter(e.Site) {
 			continue

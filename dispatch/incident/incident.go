@@ -9,6 +9,7 @@ package incident
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
@@ -49,8 +50,12 @@ const (
 	OutcomeFraudStopped      = "fraud_stopped"
 	OutcomeCustomerProceeded = "customer_proceeded"
 	OutcomeFalseAlarm        = "false_alarm"
+	OutcomeCustomerLeft      = "customer_left" // gone before anyone could speak to them
 	OutcomeOther             = "other"
 )
+
+// Outcomes lists the outcomes in the order a console offers them.
+var Outcomes = []string{OutcomeFraudStopped, OutcomeCustomerProceeded, OutcomeCustomerLeft, OutcomeFalseAlarm, OutcomeOther}
 
 // Actions recorded as steps.
 const (
@@ -73,7 +78,7 @@ const ActorSystem = "system"
 var ErrTransition = errors.New("incident: step not allowed in this state")
 
 // ErrOutcome is returned for an unknown outcome, or "other" with no note.
-var ErrOutcome = errors.New("incident: outcome must be fraud_stopped, customer_proceeded, false_alarm, or other with a note")
+var ErrOutcome = errors.New("incident: outcome must be fraud_stopped, customer_proceeded, customer_left, false_alarm, or other with a note")
 
 // Incident is one thing a guard must look at: an alert (all its updates
 // folded in), a terminal that went offline, a follow-up of a held victim.
@@ -140,7 +145,7 @@ func (i *Incident) Open() bool { return i.State != StateResolved }
 // FromAgent tells whether the incident stands for an agent's alert, so its
 // steps are sent back to the terminal on the dispatch topic.
 func (i *Incident) FromAgent() bool {
-	return i.Kind == KindRisk || i.Kind == KindPanic || i.Kind == KindTamper
+	return i.Kind == KindRisk || i.Kind == KindPanic || i.Kind == KindTamper || i.Kind == KindHelp
 }
 
 // Claim records that guard is on the way, expected in etaS seconds.
@@ -178,13 +183,9 @@ func (i *Incident) Resolve(actor, outcome, note string, now time.Time) (Step, er
 	return i.step(now, actor, ActionResolved, outcome+optional(": ", note)), nil
 }
 
-// ValidOutcome tells whether s is one of the four outcomes.
+// ValidOutcome tells whether s is one of the outcomes.
 func ValidOutcome(s string) bool {
-	switch s {
-	case OutcomeFraudStopped, OutcomeCustomerProceeded, OutcomeFalseAlarm, OutcomeOther:
-		return true
-	}
-	return false
+	return slices.Contains(Outcomes, s)
 }
 
 // step builds a Step of this incident; the store gives it its ID.

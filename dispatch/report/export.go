@@ -89,9 +89,11 @@ func WriteJSON(w io.Writer, recs []Record) error {
 	return nil
 }
 
-// csvHeader is the first line of a CSV export: one line per step, the
-// incident's columns repeated, so a spreadsheet can filter either way.
-var csvHeader = []string{"incident", "alert_id", "site", "terminal", "kind", "level", "score", "reasons", "amount",
+// CSVColumns are the columns of a CSV export, as codes: the first line
+// names them (in the reader's language with WriteCSVIn): one line per
+// step, the incident's columns repeated, so a spreadsheet can filter
+// either way.
+var CSVColumns = []string{"incident", "alert_id", "site", "terminal", "kind", "level", "score", "reasons", "amount",
 	"currency", "held", "state", "outcome", "note", "created", "claimed_by", "claimed_at", "arrived_at", "resolved_by",
 	"resolved_at", "step_at", "step_actor", "step_action", "step_detail"}
 
@@ -101,8 +103,21 @@ var csvHeader = []string{"incident", "alert_id", "site", "terminal", "kind", "le
 // spreadsheet formula; the numeric columns (score, amount) and the
 // timestamps are formatted here and stay numbers, negative or not.
 func WriteCSV(w io.Writer, recs []Record) error {
+	return WriteCSVIn(w, recs, CSVColumns, nil)
+}
+
+// WriteCSVIn is WriteCSV with the column names given (one per CSVColumns
+// entry, e.g. in the reader's language) and each step's detail worded by
+// detail (nil: as stored).
+func WriteCSVIn(w io.Writer, recs []Record, header []string, detail func(action, d string) string) error {
+	if len(header) != len(CSVColumns) {
+		return fmt.Errorf("report: csv header has %d names for %d columns", len(header), len(CSVColumns))
+	}
+	if detail == nil {
+		detail = func(_, d string) string { return d }
+	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write(csvHeader)
+	_ = cw.Write(header)
 	for _, r := range recs {
 		head := []string{Cell(r.ID), Cell(r.AlertID), Cell(r.Site), Cell(r.Terminal), Cell(r.Kind), Cell(r.Level),
 			strconv.Itoa(r.Score), Cell(strings.Join(r.Reasons, "; ")), amount(r.AmountMinor), Cell(r.Currency),
@@ -117,7 +132,7 @@ func WriteCSV(w io.Writer, recs []Record) error {
 			if !s.At.IsZero() {
 				at = stamp(&s.At)
 			}
-			_ = cw.Write(append(append([]string{}, head...), at, Cell(s.Actor), Cell(s.Action), Cell(s.Detail)))
+			_ = cw.Write(append(append([]string{}, head...), at, Cell(s.Actor), Cell(s.Action), Cell(detail(s.Action, s.Detail))))
 		}
 	}
 	cw.Flush()

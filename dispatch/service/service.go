@@ -186,7 +186,9 @@ func (f *follower) poll(ctx context.Context, s *Service) error {
 		if i.Version == 1 {
 			action = incident.ActionRaised
 		}
-		s.notify(i, action)
+		// every instance polls for itself: not relayed to the others
+		s.o.Feed.PublishLocal(feed.Event{Kind: "incident", ID: i.ID, AlertID: i.AlertID, Site: i.Site, Terminal: i.Terminal,
+			Action: action, Level: i.Level, State: i.State})
 		if i.Updated.After(f.since) {
 			f.since = i.Updated
 		}

@@ -23,12 +23,14 @@ var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 type recorder struct {
 	mu   sync.Mutex
 	sent []string
+	ds   []envelope.Dispatch
 }
 
 func (r *recorder) Dispatch(_ context.Context, site, terminal string, d envelope.Dispatch) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sent = append(r.sent, site+"/"+terminal+" "+d.AlertID+" "+string(d.State)+" "+d.Guard)
+	r.ds = append(r.ds, d)
 	return nil
 }
 

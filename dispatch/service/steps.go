@@ -67,7 +67,7 @@ func (s *Service) act(ctx context.Context, id string, state wire.DispatchState, 
 	s.log.Info().Str("incident", id).Str("action", step.Action).Str("actor", step.Actor).Msg("incident step")
 	s.notify(&out, step.Action)
 	if out.FromAgent() {
-		d := envelope.Dispatch{AlertID: out.AlertID, State: state, Guard: step.Actor}
+		d := envelope.Dispatch{AlertID: out.AlertID, State: state, Guard: step.Actor, GuardName: s.displayName(ctx, step.Actor)}
 		if state == wire.DispatchClaimed {
 			d.ETAS = out.ETAS
 		}
@@ -81,6 +81,20 @@ func (s *Service) act(ctx context.Context, id string, state wire.DispatchState, 
 		}
 	}
 	return out, nil
+}
+
+// displayName is the name the customer is told for a guard (CONTRACT §7):
+// the account's display name, or "" — never the login name — when it has
+// none or cannot be read (the dispatch still goes out).
+func (s *Service) displayName(ctx context.Context, user string) string {
+	u, err := s.st.User(ctx, user)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Warn().Err(err).Str("user", user).Msg("display name unreadable; dispatch sent without it")
+		}
+		return ""
+	}
+	return u.DisplayName
 }
 
 // Escalate applies every escalation due now. Two instances may run it at

@@ -47,6 +47,8 @@ var migrations = []string{
 		attempts INTEGER NOT NULL, next_at BIGINT NOT NULL, claimed_until BIGINT NOT NULL,
 		owner TEXT NOT NULL, last_error TEXT NOT NULL)`,
 	`CREATE INDEX notifications_channel ON notifications (channel, created, id)`,
+	// the name the customer's screen shows for a guard (CONTRACT §7); '' uses none
+	`ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT ''`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.

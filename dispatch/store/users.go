@@ -17,13 +17,17 @@ type User struct {
 	Role    string
 	Sites   []string
 	Created time.Time
+	// DisplayName is what a customer is told of the guard coming (王师傅,
+	// CONTRACT §7); never the login name. Empty: none is given.
+	DisplayName string
 }
 
 // PutUser inserts or replaces an account.
 func (q Queries) PutUser(ctx context.Context, u User) error {
-	_, err := q.exec(ctx, `INSERT INTO users (name, hash, role, sites, created) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, role = excluded.role, sites = excluded.sites`,
-		u.Name, u.Hash, u.Role, strings.Join(u.Sites, ","), ms(u.Created))
+	_, err := q.exec(ctx, `INSERT INTO users (name, hash, role, sites, created, display_name) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, role = excluded.role, sites = excluded.sites,
+		display_name = CASE WHEN excluded.display_name = '' THEN users.display_name ELSE excluded.display_name END`,
+		u.Name, u.Hash, u.Role, strings.Join(u.Sites, ","), ms(u.Created), u.DisplayName)
 	if err != nil {
 		return fmt.Errorf("store: put user %q: %w", u.Name, err)
 	}
@@ -33,8 +37,8 @@ func (q Queries) PutUser(ctx context.Context, u User) error {
 // AddUser inserts an account; added is false when the name exists (it is
 // then left as it is, so a bootstrap list never resets a changed password).
 func (q Queries) AddUser(ctx context.Context, u User) (added bool, err error) {
-	res, err := q.exec(ctx, `INSERT INTO users (name, hash, role, sites, created) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
-		u.Name, u.Hash, u.Role, strings.Join(u.Sites, ","), ms(u.Created))
+	res, err := q.exec(ctx, `INSERT INTO users (name, hash, role, sites, created, display_name) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+		u.Name, u.Hash, u.Role, strings.Join(u.Sites, ","), ms(u.Created), u.DisplayName)
 	if err != nil {
 		return false, fmt.Errorf("store: add user %q: %w", u.Name, err)
 	}
@@ -47,7 +51,8 @@ func (q Queries) User(ctx context.Context, name string) (User, error) {
 	var u User
 	var sites string
 	var created int64
-	err := q.row(ctx, `SELECT name, hash, role, sites, created FROM users WHERE name = ?`, name).Scan(&u.Name, &u.Hash, &u.Role, &sites, &created)
+	err := q.row(ctx, `SELECT name, hash, role, sites, created, display_name FROM users WHERE name = ?`, name).
+		Scan(&u.Name, &u.Hash, &u.Role, &sites, &created, &u.DisplayName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}
@@ -59,6 +64,41 @@ func (q Queries) User(ctx context.Context, name string) (User, error) {
 	}
 	u.Created = tm(created)
 	return u, nil
+}
+
+// Users lists the accounts by name (hashes included; callers show none).
+func (q Queries) Users(ctx context.Context) ([]User, error) {
+	rows, err := q.query(ctx, `SELECT name, role, sites, display_name FROM users ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		var sites string
+		if err := rows.Scan(&u.Name, &u.Role, &sites, &u.DisplayName); err != nil {
+			return nil, fmt.Errorf("store: list users: %w", err)
+		}
+		if sites != "" {
+			u.Sites = strings.Split(sites, ",")
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SetDisplayName gives an account the name customers are told; ErrNotFound
+// when there is no such account.
+func (q Queries) SetDisplayName(ctx context.Context, name, display string) error {
+	res, err := q.exec(ctx, `UPDATE users SET display_name = ? WHERE name = ?`, display, name)
+	if err != nil {
+		return fmt.Errorf("store: set display name of %q: %w", name, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // WebSession is a logged-in browser: the hash of its cookie token, whose it

@@ -21,9 +21,16 @@ type card struct {
 	Location string
 	Amount   string
 	Rung     string
-	AgeS     int64
+	AgeS     int64 // seconds since tgdispatch opened it
 	Outcomes []string
+	ETAs     []int // the arrival times a guard picks from when claiming, in minutes
 }
+
+// etaChoices are the claim buttons: there in 1, 3 or 5 minutes.
+var etaChoices = []int{1, 3, 5}
+
+// maxETA bounds the eta_s a claim may carry (a form is not trusted).
+const maxETA = 3600
 
 // CanClaim, CanArrive and CanResolve say which buttons the card shows.
 func (c card) CanClaim() bool   { return c.State == incident.StateNew }
@@ -34,18 +41,30 @@ func (c card) CanResolve() bool { return c.State != incident.StateResolved }
 func (s *Server) cardOf(i incident.Incident) card {
 	site := s.o.Sites[i.Site]
 	c := card{Incident: i, SiteName: site.Name, Location: site.Terminals[i.Terminal],
-		AgeS:     int64(s.o.Clock.Now().Sub(i.Created) / time.Second),
-		Outcomes: []string{incident.OutcomeFraudStopped, incident.OutcomeCustomerProceeded, incident.OutcomeFalseAlarm, incident.OutcomeOther}}
+		AgeS:     max(0, int64(s.o.Clock.Now().Sub(i.Created)/time.Second)),
+		Outcomes: incident.Outcomes, ETAs: etaChoices}
 	if i.Rung > 0 {
 		c.Rung = s.o.Ladder.RungName(i.Rung)
 	}
 	if c.SiteName == "" {
 		c.SiteName = i.Site
 	}
+	if c.Location == "" { // not configured: the terminal is all a guard can be told
+		c.Location = c.SiteName + " / " + i.Terminal
+	}
 	if i.AmountMinor > 0 {
-		c.Amount = i.Currency + " " + money(i.AmountMinor)
+		c.Amount = amountText(i.Currency, i.AmountMinor)
 	}
 	return c
+}
+
+// amountText writes an amount as a guard reads it: ¥50,000.00 for yuan,
+// the currency code before other amounts.
+func amountText(currency string, minor int64) string {
+	if currency == "" || currency == "CNY" {
+		return "¥" + money(minor)
+	}
+	return currency + " " + money(minor)
 }
 
 // money writes minor units as 12,345.67.
@@ -129,7 +148,7 @@ func (s *Server) step(w http.ResponseWriter, r *http.Request, v *viewer) {
 	switch r.PathValue("step") {
 	case "claim":
 		eta, _ := strconv.Atoi(r.PostFormValue("eta_s"))
-		_, err = s.o.Actions.Claim(r.Context(), i.ID, v.Name, eta)
+		_, err = s.o.Actions.Claim(r.Context(), i.ID, v.Name, min(max(eta, 0), maxETA))
 	case "arrive":
 		_, err = s.o.Actions.Arrive(r.Context(), i.ID, v.Name)
 	case "resolve":
@@ -194,7 +213,9 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"money":  money,
 		"t":      func(key string, args ...any) string { return msg(lang, key, args...) },
 		"tl":     func(ns, c string) string { return code(lang, ns, c) },
-		"age":    func(sec int64) string { return age(lang, sec) },
+		"ago":    func(sec int64) string { return ago(lang, sec) },
+		"detail": func(action, d string) string { return stepDetail(lang, action, d) },
+		"mul":    func(a, b int) int { return a * b },
 		"script": func() string { return scriptMessages(lang) },
 		"reason": func(r envelope.Reason) string {
 			if m, ok := messages[lang]["reason."+r.Rule]; ok {

@@ -90,12 +90,16 @@ func code(lang, ns, c string) string {
 	return c
 }
 
-// age writes a card's age as the script does: seconds under two minutes.
-func age(lang string, s int64) string {
-	if s < 120 {
-		return msg(lang, "age.s", s)
+// ago writes how long ago an incident was raised, as the script does and
+// as a guard says it: "刚刚" under a minute, then whole minutes, then hours.
+func ago(lang string, s int64) string {
+	switch {
+	case s < 60:
+		return msg(lang, "ago.now")
+	case s < 3600:
+		return msg(lang, "ago.min", s/60)
 	}
-	return msg(lang, "age.min", (s+30)/60)
+	return msg(lang, "ago.hour", s/3600)
 }
 
 // scriptMessages is the JSON of the messages the script needs.

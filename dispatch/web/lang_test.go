@@ -76,7 +76,7 @@ func TestLanguageRemembered(t *testing.T) {
 	r.alert(t, "A1", "S1")
 	c, _ := r.login(t, "ga")
 	_, page := status(t, c, "GET", r.srv.URL+"/", nil, nil)
-	for _, want := range []string{">认领<", `lang="zh-CN"`, "开启声音", "&#34;guard.live&#34;:&#34;实时&#34;"} {
+	for _, want := range []string{">接警<", ">3分钟到<", "刚刚", `lang="zh-CN"`, "开启声音", "&#34;guard.live&#34;:&#34;实时&#34;"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("default guard page lacks %q", want)
 		}
@@ -87,7 +87,7 @@ func TestLanguageRemembered(t *testing.T) {
 	status(t, c, "GET", r.srv.URL+"/?lang=en", nil, nil)
 	for _, path := range []string{"/", "/incidents/list"} {
 		_, page = status(t, c, "GET", r.srv.URL+path, nil, nil)
-		if !strings.Contains(page, ">Claim<") || strings.Contains(page, "认领") {
+		if !strings.Contains(page, ">Take it<") || strings.Contains(page, "接警") {
 			t.Errorf("%s after ?lang=en is not English", path)
 		}
 	}

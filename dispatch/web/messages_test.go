@@ -90,10 +90,11 @@ func TestEveryUsedKeyDefined(t *testing.T) {
 		t.Fatalf("found only %d used keys: the scan is broken", len(used))
 	}
 	codes := map[string][]string{
-		"level":   {incident.LevelHigh, incident.LevelMedium},
-		"kind":    {incident.KindRisk, incident.KindPanic, incident.KindTamper, incident.KindOffline, incident.KindLinkDown, incident.KindUIDown, incident.KindFollowUp},
+		"level": {incident.LevelHigh, incident.LevelMedium},
+		"kind": {incident.KindRisk, incident.KindPanic, incident.KindTamper, incident.KindOffline, incident.KindLinkDown, incident.KindUIDown, incident.KindFollowUp,
+			incident.KindHelp, incident.KindStorage},
 		"state":   {incident.StateNew, incident.StateClaimed, incident.StateArrived, incident.StateResolved},
-		"outcome": {incident.OutcomeFraudStopped, incident.OutcomeCustomerProceeded, incident.OutcomeFalseAlarm, incident.OutcomeOther},
+		"outcome": incident.Outcomes,
 		"action": {incident.ActionRaised, incident.ActionUpdated, incident.ActionClaimed, incident.ActionArrived, incident.ActionResolved,
 			incident.ActionRenotified, incident.ActionEscalated, incident.ActionRecovered, incident.ActionSession},
 		"term":  {"online", "offline", "up", "down"},
@@ -147,9 +148,9 @@ func TestAge(t *testing.T) {
 		lang string
 		s    int64
 		want string
-	}{{langZH, 5, "5 秒"}, {langZH, 600, "10 分钟"}, {langEN, 119, "119s"}, {langEN, 150, "3 min"}} {
-		if got := age(tc.lang, tc.s); got != tc.want {
-			t.Errorf("age(%s, %d) = %q, want %q", tc.lang, tc.s, got, tc.want)
+	}{{langZH, 5, "刚刚"}, {langZH, 59, "刚刚"}, {langZH, 120, "2分钟前"}, {langZH, 7300, "2小时前"}, {langEN, 119, "1 min ago"}, {langEN, 150, "2 min ago"}} {
+		if got := ago(tc.lang, tc.s); got != tc.want {
+			t.Errorf("ago(%s, %d) = %q, want %q", tc.lang, tc.s, got, tc.want)
 		}
 	}
 }

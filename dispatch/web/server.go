@@ -126,7 +126,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:")
+	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; worker-src 'self'; manifest-src 'self'")
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -146,6 +146,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /supervisor", s.authed(s.supervisorPage))
 	s.mux.HandleFunc("GET /export", s.authed(s.export))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /manifest.webmanifest", s.shellFile("manifest.webmanifest", "application/manifest+json"))
+	s.mux.HandleFunc("GET /sw.js", s.shellFile("sw.js", "text/javascript; charset=utf-8"))
+	for size := range iconSizes {
+		s.mux.HandleFunc("GET /icon-"+size+".png", s.icon(size))
+	}
+	s.mux.HandleFunc("POST /users/{name}/display_name", s.authed(s.setDisplayName))
 }
 
 // healthz answers 200 "ok" when healthy, else 503 with the reason, for

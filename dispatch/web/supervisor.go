@@ -61,8 +61,14 @@ func (s *Server) supervisorPage(w http.ResponseWriter, r *http.Request, v *viewe
 	for n, t := range terms {
 		rows[n] = termRow{t.Site, t.Terminal, s.o.Sites[t.Site].Terminals[t.Terminal], t.State, t.Link, t.UI, t.Agent, t.Config, t.Seen}
 	}
+	people, err := s.people(r, v)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "supervisor.html", map[string]any{"Title": "page.supervisor", "V": v, "Terminals": rows,
-		"Days": report.Daily(list, s.o.Location), "From": from.Format(time.DateOnly), "To": to.AddDate(0, 0, -1).Format(time.DateOnly)})
+		"Days": report.Daily(list, s.o.Location), "Charts": chartsOf(s.langOf(nil, r), list, s.o.Location), "People": people,
+		"From": from.Format(time.DateOnly), "To": to.AddDate(0, 0, -1).Format(time.DateOnly)})
 }
 
 // export writes the period's incidents and steps as CSV or JSON.
@@ -92,7 +98,12 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, v *viewer) {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		err = report.WriteCSV(w, recs)
+		lang := s.langOf(nil, r)
+		header := make([]string, len(report.CSVColumns))
+		for n, c := range report.CSVColumns {
+			header[n] = msg(lang, "csv."+c)
+		}
+		err = report.WriteCSVIn(w, recs, header, func(action, d string) string { return stepDetail(lang, action, d) })
 	case "json", "":
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)

@@ -2,10 +2,13 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/transferguard/transferguard/dispatch/report"
 )
 
 func TestMoney(t *testing.T) {
@@ -33,5 +36,24 @@ func TestHealthz(t *testing.T) {
 	health = errors.New("broker tcp://b:1883 unreachable for 31s")
 	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, "unreachable for 31s") {
 		t.Fatalf("broker down: %d %q, want 503 naming the cause", code, body)
+	}
+}
+
+// TestDynamicKeysDefined: the keys built at run time (CSV columns, chart
+// buckets) exist in every language.
+func TestDynamicKeysDefined(t *testing.T) {
+	for lang, table := range messages {
+		for _, c := range report.CSVColumns {
+			if _, ok := table["csv."+c]; !ok {
+				t.Errorf("%s lacks csv.%s", lang, c)
+			}
+		}
+		for n := range len(claimBuckets) + 1 {
+			for _, k := range []string{fmt.Sprintf("bucket.%d", n), fmt.Sprintf("bucket_short.%d", n)} {
+				if _, ok := table[k]; !ok {
+					t.Errorf("%s lacks %s", lang, k)
+				}
+			}
+		}
 	}
 }

@@ -39,14 +39,14 @@ func TestGuardClaimsLiveAlert(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Chinese first: the console's words are Chinese, the reason stays as the agent wrote it
-	for _, want := range []string{"高", "风险", "新事件", "Customer is on the phone", "lobby, left ATM", "CNY 50,000.00", "交易已暂停"} {
+	for _, want := range []string{"高", "风险", "待处理", "Customer is on the phone", "lobby, left ATM", "¥50,000.00", "交易已暂停", "67岁", "刚刚"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("card lacks %q: %s", want, text)
 		}
 	}
-	claim, err := value(ctx, 5*time.Second, chromedp.Text(chromedp.CSS(card+` button[data-action="claim"]`)))
-	if err != nil || claim != "认领" {
-		t.Errorf("claim button reads %q (%v), want 认领 by default", claim, err)
+	claim, err := value(ctx, 5*time.Second, chromedp.Text(chromedp.CSS(card+` form.claim-row`)))
+	if err != nil || !strings.HasPrefix(claim, "接警") || !strings.Contains(claim, "3分钟到") {
+		t.Errorf("claim row reads %q (%v), want 接警 with arrival times by default", claim, err)
 	}
 	lang, err := value(ctx, 5*time.Second, chromedp.Evaluate[string](`document.documentElement.lang + " " + document.getElementById("live").textContent`))
 	if err != nil || lang != "zh-CN 实时" {
@@ -61,13 +61,14 @@ func TestGuardClaimsLiveAlert(t *testing.T) {
 		t.Errorf("beeps %q, want 2: no sound for a new high alert", beeps)
 	}
 	screenshot(t, ctx, "guard-new-alert")
-	if err := run(ctx, 10*time.Second, chromedp.Click(chromedp.CSS(card+` button[data-action="claim"]`))); err != nil {
+	if err := run(ctx, 10*time.Second, chromedp.Click(chromedp.CSS(card+` button[data-action="claim"][data-eta="180"]`))); err != nil {
 		t.Fatalf("click claim: %v", err)
 	}
 	select {
 	case got := <-dispatches:
-		if got.AlertID != "A-e2e" || got.State != "claimed" || got.Guard != "guard1" {
-			t.Fatalf("dispatch %+v, want A-e2e claimed by guard1", got)
+		// the customer is told who is coming and when (CONTRACT §7)
+		if got.AlertID != "A-e2e" || got.State != "claimed" || got.Guard != "guard1" || got.GuardName != "王师傅" || got.ETAS != 180 {
+			t.Fatalf("dispatch %+v, want A-e2e claimed by guard1 as 王师傅 with eta_s 180", got)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the agent received no dispatch message")
@@ -97,9 +98,10 @@ func TestSupervisorReadsTheDay(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(card+` button[data-action="arrive"]`)),
 		chromedp.Click(chromedp.CSS(card+` button[data-action="arrive"]`)),
 		chromedp.WaitVisible(chromedp.CSS(card+`[data-state="arrived"]`)),
-		chromedp.SetValue(chromedp.CSS(card+" select[name=outcome]"), "fraud_stopped"),
+		chromedp.Click(chromedp.CSS(card+" details.resolve summary")),
+		chromedp.Click(chromedp.CSS(card+` input[name=outcome][value="fraud_stopped"]`)),
 		chromedp.SendKeys(chromedp.CSS(card+" input[name=note]"), "customer called the bank"),
-		chromedp.Submit(chromedp.CSS(card+" form.resolve")),
+		chromedp.Click(chromedp.CSS(card+` button[data-action="resolve"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(card)),
 	)
 	if err != nil {
@@ -114,7 +116,7 @@ func TestSupervisorReadsTheDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"lobby, left ATM", "在线", "0.1.0", "已阻止诈骗: 1", "CNY 50,000.00"} {
+	for _, want := range []string{"lobby, left ATM", "在线", "0.1.0", "已阻止诈骗: 1", "CNY 50,000.00", "数据表"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("supervisor view lacks %q:\n%s", want, page)
 		}

@@ -1,4 +1,4 @@
-//go:build e2e || load
+//go:build e2e || load || pg
 
 package e2e
 
@@ -62,6 +62,13 @@ type dispatchd struct {
 // super-password), and stops it with the test.
 func startDispatch(t testing.TB, broker, db string) *dispatchd {
 	t.Helper()
+	return startDispatchGroup(t, broker, db, "e2e"+strconv.FormatInt(time.Now().UnixNano(), 36))
+}
+
+// startDispatchGroup is startDispatch as a member of a shared-subscription
+// group (instances of one group split the alerts).
+func startDispatchGroup(t testing.TB, broker, db, group string) *dispatchd {
+	t.Helper()
 	bin := binary(t)
 	dir := t.TempDir()
 	hash, err := exec.Command("sh", "-c", "echo guard-password | "+bin+" hash").Output()
@@ -75,7 +82,7 @@ func startDispatch(t testing.TB, broker, db string) *dispatchd {
 	conf := fmt.Sprintf(`sites:
   S1: {name: Main Street, terminals: {T1: "lobby, left ATM"}}
 users:
-  - {name: guard1, role: guard, sites: [S1], password_hash: %q}
+  - {name: guard1, role: guard, sites: [S1], display_name: 王师傅, password_hash: %q}
   - {name: super, role: supervisor, password_hash: %q}
 `, strings.TrimSpace(string(hash)), strings.TrimSpace(string(superHash)))
 	confPath := filepath.Join(dir, "dispatch.yaml")
@@ -86,7 +93,7 @@ users:
 		db = "sqlite:" + filepath.Join(dir, "d.db")
 	}
 	addr := freeAddr(t)
-	cmd := exec.Command(bin, "--broker", broker, "--db", db, "--listen", addr, "--group", "e2e"+strconv.FormatInt(time.Now().UnixNano(), 36), "--config", confPath,
+	cmd := exec.Command(bin, "--broker", broker, "--db", db, "--listen", addr, "--group", group, "--config", confPath,
 		"--client-id", "e2e-"+filepath.Base(dir), "--log-level", "warn")
 	logf, _ := os.Create(filepath.Join(dir, "tgdispatch.log"))
 	cmd.Stdout, cmd.Stderr = logf, logf
