@@ -14,6 +14,9 @@ pkgs=(
   openssl                         # DSSE interop test
   postgresql                      # tgdispatch store tests on PostgreSQL (dispatch/pgtest)
   chromium                        # tgdispatch console browser tests (test/e2e, chromedp)
+  prometheus                      # real scrape of tgagent/tgdispatch --metrics (drivers/metrics)
+  systemd                         # systemd-analyze verify of packaging/systemd units
+  wine64 gcc-mingw-w64-x86-64     # Windows test binaries under wine (scripts/test-windows.sh)
 )
 missing=()
 for p in "${pkgs[@]}"; do

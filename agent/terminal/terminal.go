@@ -2,6 +2,7 @@ package terminal
 
 import (
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -47,6 +48,7 @@ type Terminal struct {
 	renderedAt time.Time     // when the screen was last decided
 	seq        uint64
 	alerted    map[string]string // alert_id → session id, for dispatch routing
+	turns      atomic.Uint64     // Run's completed loop turns, the one field other goroutines read
 }
 
 // New returns a Terminal showing standby with the link down until the

@@ -30,6 +30,7 @@ type options struct {
 	logLevel  string
 	screenBin string
 	font      string
+	metrics   string // --metrics ADDR, empty: off
 }
 
 type multi []string
@@ -57,6 +58,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.logLevel, "log-level", "", "trace, debug, info, warn or error (default info)")
 	fs.StringVar(&o.screenBin, "screen-bin", "", "tgscreen binary (default: beside tgagent)")
 	fs.StringVar(&o.font, "font", "", "font file for tgscreen")
+	fs.StringVar(&o.metrics, "metrics", "", "serve Prometheus /metrics on this address, e.g. 127.0.0.1:9464 (default off)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(os.Stdout)

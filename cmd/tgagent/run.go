@@ -79,6 +79,12 @@ func run(ctx context.Context, o *options, log zerolog.Logger) error {
 		Site: o.site, Terminal: o.terminal, Policy: rem.Policy(), Watchlist: rem.Watchlist(),
 		Clock: clock.Real{}, Controller: port, Display: display, Publisher: ob, Status: link, Log: log,
 	})
+	// ops: metrics (CONTRACT §11) — one call; hooks port and outbox before they run.
+	waitMetrics, err := startMetrics(ctx, o.metrics, observed{port: port, outbox: ob, link: link, remote: rem}, log)
+	if err != nil {
+		return err
+	}
+	defer waitMetrics()
 	log.Info().Str("agent", version()).Str("boot", link.Boot()).Str("serial", o.serial.Path).Str("broker", brokerURL).Str("ui", o.ui).Msg("agent started")
 
 	var wg sync.WaitGroup

@@ -60,11 +60,12 @@ type Outbox struct {
 
 	mu       sync.Mutex // guards the counters below and orders writers
 	count    int
-	sessions int            // queued records on the session topic
-	alerts   int            // queued records on the alert topic
-	evicted  map[string]int // evictions by topic since Open
-	full     bool           // the last Publish had to evict
-	sinceLog int            // evictions since the last "outbox full" line
+	sessions int                    // queued records on the session topic
+	alerts   int                    // queued records on the alert topic
+	evicted  map[string]int         // evictions by topic since Open
+	full     bool                   // the last Publish had to evict
+	sinceLog int                    // evictions since the last "outbox full" line
+	stored   func(envelope.Message) // see OnStored; set before the first Publish
 }
 
 // Open opens (or creates) the outbox file at path and counts what is
@@ -166,8 +167,17 @@ func (o *Outbox) Publish(m envelope.Message) error {
 	o.account(string(m.Topic), +1)
 	o.logEvictions(evicted)
 	o.notify()
+	if o.stored != nil {
+		o.stored(m)
+	}
 	return nil
 }
+
+// OnStored sets f to be told of every message once it is durable (metrics
+// count alerts by level with it). Call it before the first Publish; f runs
+// on the publisher's goroutine under the outbox lock, so it must be quick
+// and must not call back into the Outbox.
+func (o *Outbox) OnStored(f func(envelope.Message)) { o.stored = f }
 
 // validate rejects what could never be delivered: it would otherwise sit
 // at the head of the queue forever.
