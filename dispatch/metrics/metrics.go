@@ -34,6 +34,7 @@ type Dispatch struct {
 	toArrive      prometheus.Histogram
 	notifications *prometheus.CounterVec
 	lag           prometheus.Histogram
+	messages      *prometheus.CounterVec
 	now           func() time.Time
 }
 
@@ -56,8 +57,10 @@ func New(st Store, now func() time.Time) *Dispatch {
 		lag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "tgdispatch_ingest_lag_seconds",
 			Help:    "From an alert's own timestamp to this instance handling it (clock skew included).",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}),
+		messages: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tgdispatch_messages_total",
+			Help: "Agent messages handled by this instance, by topic (alert, status, session, config/state)."}, []string{"topic"}),
 	}
-	d.reg.MustRegister(d.steps, d.toClaim, d.toArrive, d.notifications, d.lag, openCollector{st},
+	d.reg.MustRegister(d.steps, d.toClaim, d.toArrive, d.notifications, d.lag, d.messages, openCollector{st},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return d
 }

@@ -83,6 +83,7 @@ func TestDispatchMetrics(t *testing.T) {
 		{"tgdispatch_incidents_open", "kind=risk,level=high,state=open", 1},
 		{"tgdispatch_incidents_open", "kind=tamper,level=medium,state=resolved", 0},
 		{"tgdispatch_notifications_total", "channel=sms,outcome=failed", 1},
+		{"tgdispatch_messages_total", "topic=alert", 1},
 		{"tgdispatch_incident_steps_total", "action=claimed,level=high", 1},
 		{"tgdispatch_incident_steps_total", "action=offline,level=", 0},
 	} {

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/dispatch/feed"
 	"github.com/transferguard/transferguard/dispatch/ingest"
 )
@@ -46,8 +47,24 @@ type handler struct {
 }
 
 func (h handler) HandleAlert(ctx context.Context, a envelope.Alert) error {
+	h.d.messages.WithLabelValues(string(wire.TopicAlert)).Inc()
 	h.d.ingested(time.Time(a.TS))
 	return h.Handler.HandleAlert(ctx, a)
+}
+
+func (h handler) HandleStatus(ctx context.Context, site, terminal string, st envelope.Status) error {
+	h.d.messages.WithLabelValues(string(wire.TopicStatus)).Inc()
+	return h.Handler.HandleStatus(ctx, site, terminal, st)
+}
+
+func (h handler) HandleSession(ctx context.Context, r envelope.SessionRecord) error {
+	h.d.messages.WithLabelValues(string(wire.TopicSession)).Inc()
+	return h.Handler.HandleSession(ctx, r)
+}
+
+func (h handler) HandleConfigState(ctx context.Context, site, terminal string, st envelope.ConfigState) error {
+	h.d.messages.WithLabelValues(string(wire.TopicConfigState)).Inc()
+	return h.Handler.HandleConfigState(ctx, site, terminal, st)
 }
 
 var descOpen = prometheus.NewDesc("tgdispatch_incidents_open",
