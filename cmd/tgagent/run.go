@@ -105,6 +105,8 @@ func run(ctx context.Context, o *options, log zerolog.Logger) error {
 	if uiRun != nil {
 		goRun("screen", func() error { return uiRun(ctx) })
 	}
+	// ops: systemd readiness and a watchdog fed by the core loop — one call.
+	defer startServiceHooks(ctx, term, log)()
 	err = term.Run(ctx, terminal.Inputs{
 		Frames: frames, Display: inputs, Dispatch: link.Dispatch(), Updates: updates, Shown: shown,
 		FrameDone: port.Processed,

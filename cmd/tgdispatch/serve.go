@@ -136,6 +136,7 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 
 	log.Info().Str("listen", ln.Addr().String()).Str("broker", f.broker).Msg("tgdispatch started")
 	warnInsecure(ctx, f, ln.Addr(), cfg.Users, st, log)
+	defer notifyReady(log)() // ops: systemd Type=notify — one call
 	return run(ctx, ln, console, mq, handler, svc, log)
 }
 
