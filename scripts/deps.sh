@@ -15,6 +15,8 @@ pkgs=(
   postgresql                      # tgdispatch store tests on PostgreSQL (dispatch/pgtest)
   chromium                        # tgdispatch console browser tests (test/e2e, chromedp)
   npm                             # axe-core for the console's accessibility test (below)
+  prometheus                      # real scrape of tgagent/tgdispatch --metrics (drivers/metrics)
+  systemd                         # systemd-analyze verify of packaging/systemd units
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures idle CPU and RSS of a headless tgagent (standby, link up via
 # heartbeats) on a socat pty against a local mosquitto, over SECONDS (30).
+# Extra tgagent flags in $TG_IDLE_FLAGS (e.g. "--metrics 127.0.0.1:9464").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-30}"
@@ -12,7 +13,7 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\nuser root\n' "$port" > "$tm
 mosquitto -c "$tmp/m.conf" >/dev/null 2>&1 &
 socat pty,raw,echo=0,link="$tmp/ctl" pty,raw,echo=0,link="$tmp/agent" 2>/dev/null &
 sleep 0.5
-"$tmp/tgagent" --serial "$tmp/agent" --broker "tcp://127.0.0.1:$port" --site BENCH --terminal IDLE --state-dir "$tmp/state" 2>"$tmp/agent.log" &
+"$tmp/tgagent" --serial "$tmp/agent" --broker "tcp://127.0.0.1:$port" --site BENCH --terminal IDLE --state-dir "$tmp/state" ${TG_IDLE_FLAGS:-} 2>"$tmp/agent.log" &
 apid=$!
 printf 'HELLO proto=1\nwait 1h\n' > "$tmp/idle.txt"
 "$tmp/tgsim" --serial "$tmp/ctl" "$tmp/idle.txt" >/dev/null 2>&1 &

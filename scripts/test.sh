@@ -49,4 +49,6 @@ if [ -f scripts/test-dispatch.sh ]; then
   bash scripts/test-dispatch.sh
 fi
 
+stage "systemd units: systemd-analyze verify"; bash scripts/test-systemd.sh
+
 stage "all tests passed"

@@ -68,5 +68,13 @@ func (t *Terminal) Run(ctx context.Context, in Inputs) error {
 			}
 		}
 		timer.Reset(max(wait, 0))
+		t.turns.Add(1)
 	}
 }
+
+// Turns counts the turns Run's loop has completed. It is safe to call from
+// any goroutine: a service watchdog (systemd's WatchdogSec) pings only
+// while it keeps rising, so a loop stuck inside a handler stops the pings
+// even though the process is alive. An idle loop still turns at least once
+// per heartbeat (policy timings.heartbeat_s, default 5 s), when it sends HB.
+func (t *Terminal) Turns() uint64 { return t.turns.Load() }

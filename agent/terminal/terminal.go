@@ -2,6 +2,7 @@ package terminal
 
 import (
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -45,6 +46,7 @@ type Terminal struct {
 	shown      screen.Screen // last screen decided
 	renderedAt time.Time     // when the screen was last decided
 	seq        uint64
+	turns      atomic.Uint64 // Run's completed loop turns, the one field other goroutines read
 }
 
 // New returns a Terminal showing standby with the link down until the

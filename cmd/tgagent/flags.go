@@ -27,6 +27,9 @@ type fileConfig struct {
 	// DispatchKeys are PEM files of the Ed25519 keys allowed to sign
 	// dispatch messages (CONTRACT §12); none: every dispatch is ignored.
 	DispatchKeys []string `yaml:"dispatch_keys"`
+	// Metrics is the address of the Prometheus /metrics endpoint
+	// (CONTRACT §11); empty: off.
+	Metrics string `yaml:"metrics"`
 }
 
 // options are the agent's settings: the --config file, then the flags
@@ -58,6 +61,7 @@ func flagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&f.LogLevel, "log-level", f.LogLevel, "trace, debug, info, warn or error (default info)")
 	fs.StringVar(&f.Screen.Binary, "screen-bin", f.Screen.Binary, "tgscreen binary (default: beside tgagent)")
 	fs.StringVar(&f.Screen.Font, "font", f.Screen.Font, "font file for tgscreen")
+	fs.StringVar(&o.Metrics, "metrics", o.Metrics, "serve Prometheus /metrics on this address, e.g. 127.0.0.1:9464 (default off)")
 	return fs
 }
 

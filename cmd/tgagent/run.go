@@ -63,6 +63,14 @@ func run(ctx context.Context, o *options, log zerolog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Metrics (CONTRACT §11) hook the port and the outbox before they run.
+	waitMetrics, err := startMetrics(ctx, o.Metrics, observed{port: p.port, outbox: st.outbox, link: p.link, remote: rem}, log)
+	if err != nil {
+		return err
+	}
+	defer waitMetrics()
+	// systemd readiness, and a watchdog fed by the core loop's turns.
+	defer startServiceHooks(ctx, p.term, log)()
 	log.Info().Str("agent", version()).Str("boot", p.link.Boot()).Str("serial", sp.Path).
 		Str("broker", brokerURL).Str("ui", o.UI).Str("storage", st.outbox.Storage()).Msg("agent started")
 	return p.serve(ctx)

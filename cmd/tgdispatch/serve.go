@@ -27,6 +27,7 @@ import (
 // serveFlags are the service's flags.
 type serveFlags struct {
 	broker, db, listen, group, config, clientID, brokerUser, logLevel string
+	metrics                                                           string // --metrics ADDR, empty: off
 	ca, cert, key                                                     string
 	secureCookies, leaveOnStop                                        bool
 	workers                                                           int
@@ -51,6 +52,7 @@ func parseServe(args []string) (serveFlags, error) {
 	fs.BoolVar(&f.leaveOnStop, "leave-on-stop", false, "leave the shared subscription at shutdown (retiring an instance for good)")
 	fs.IntVar(&f.workers, "workers", 4, "concurrent message handlers")
 	fs.StringVar(&f.signingKey, "signing-key", "", "PEM Ed25519 private key (tgctl keygen) that signs dispatch; terminals trust its public key with --dispatch-key")
+	fs.StringVar(&f.metrics, "metrics", "", "serve Prometheus /metrics on this address, e.g. 127.0.0.1:9465 (default off)")
 	if err := fs.Parse(args); err != nil {
 		return f, usageError{err}
 	}
@@ -138,18 +140,29 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 	if err != nil {
 		return usageError{err}
 	}
+	// ops: metrics (CONTRACT §11) — one call; the ingest handler gains alert timing.
+	mctx, stopMetrics := context.WithCancel(ctx)
+	handler, waitMetrics, err := startMetrics(mctx, f.metrics, st, hub, svc, log)
+	if err != nil {
+		stopMetrics()
+		return err
+	}
+	defer waitMetrics()
+	defer stopMetrics() // runs first
+
 	log.Info().Str("listen", ln.Addr().String()).Str("broker", f.broker).Msg("tgdispatch started")
 	warnInsecure(ctx, f, ln.Addr(), cfg.Users, st, log)
-	return run(ctx, ln, console, mq, svc, outbox, relay, log)
+	defer notifyReady(log)() // systemd Type=notify
+	return run(ctx, ln, console, mq, handler, svc, outbox, relay, log)
 }
 
 // run serves until ctx ends, then shuts everything down.
-func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, svc *service.Service, outbox *notify.Worker, relay *feed.PG, log zerolog.Logger) error {
+func run(ctx context.Context, ln net.Listener, h http.Handler, mq *ingest.Client, in ingest.Handler, svc *service.Service, outbox *notify.Worker, relay *feed.PG, log zerolog.Logger) error {
 	g, ctx := errgroup.WithContext(ctx)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }} // event streams end at shutdown
-	g.Go(func() error { return mq.Run(ctx, svc) })
+	g.Go(func() error { return mq.Run(ctx, in) })
 	g.Go(func() error { return svc.Run(ctx) })
 	g.Go(func() error { return outbox.Run(ctx) })
 	if relay != nil {

@@ -42,6 +42,14 @@ func (l *Link) SetUI(state string) {
 	}
 }
 
+// States returns the serial link state ("up", "down") and the screen
+// process state ("up", "down", "off") as last reported, for metrics.
+func (l *Link) States() (link, ui string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.link, l.ui
+}
+
 // SetConfigState publishes payload retained on config/state and keeps it,
 // to publish again after every reconnect. The payload is copied.
 func (l *Link) SetConfigState(payload []byte) {

@@ -70,11 +70,12 @@ type Outbox struct {
 	degraded bool       // the last write did not reach the disk
 	lastOpen time.Time  // last attempt to open the store
 	count    int
-	sessions int            // queued records on the session topic
-	alerts   int            // queued records on the alert topic
-	evicted  map[string]int // evictions by topic since Open
-	full     bool           // the last Publish had to evict
-	sinceLog int            // evictions since the last "outbox full" line
+	sessions int                    // queued records on the session topic
+	alerts   int                    // queued records on the alert topic
+	evicted  map[string]int         // evictions by topic since Open
+	full     bool                   // the last Publish had to evict
+	sinceLog int                    // evictions since the last "outbox full" line
+	stored   func(envelope.Message) // see OnStored; set before the first Publish
 }
 
 // Open opens (or creates) the outbox file at path and counts what is
@@ -190,6 +191,7 @@ func (o *Outbox) Publish(m envelope.Message) error {
 	defer o.mu.Unlock()
 	o.next++
 	e := Entry{Seq: o.next, Queued: o.opts.Now(), Message: m}
+	defer o.told(m)
 	err := o.write(&e)
 	if err == nil {
 		o.setDegraded(false)
@@ -211,6 +213,14 @@ func (o *Outbox) Publish(m envelope.Message) error {
 	o.account(string(m.Topic), +1)
 	o.notify()
 	return nil
+}
+
+// told tells the OnStored function, if any, that m is kept (on disk or,
+// degraded, in memory). o.mu held.
+func (o *Outbox) told(m envelope.Message) {
+	if o.stored != nil {
+		o.stored(m)
+	}
 }
 
 // write commits what memory holds and then e (if any) to disk in one
@@ -275,6 +285,12 @@ func (o *Outbox) putAll(b *bolt.Bucket, entries []Entry) ([]string, error) {
 	}
 	return evicted, b.SetSequence(o.next)
 }
+
+// OnStored sets f to be told of every message once it is durable (metrics
+// count alerts by level with it). Call it before the first Publish; f runs
+// on the publisher's goroutine under the outbox lock, so it must be quick
+// and must not call back into the Outbox.
+func (o *Outbox) OnStored(f func(envelope.Message)) { o.stored = f }
 
 // validate rejects what could never be delivered: it would otherwise sit
 // at the head of the queue forever.

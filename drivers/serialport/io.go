@@ -26,6 +26,7 @@ func (p *Port) readLoop(ctx context.Context, sp serial.Port, out chan<- frame.Fr
 			continue // read timeout
 		}
 		got = true
+		p.rx.readAt = time.Now()
 		p.rx.replies, p.rx.fresh, p.rx.items = p.rx.replies[:0], p.rx.fresh[:0], p.rx.items[:0]
 		p.rx.dec.Feed(buf[:n], p.rx.emit)
 		if p.cfg.AckWhenProcessed > 0 {
@@ -124,8 +125,12 @@ func (p *Port) onResult(r frame.Result) {
 	if reply.Type != "" {
 		p.rx.replies = append(p.rx.replies, reply)
 	}
+	if reply.Type == wire.Nak {
+		p.obs.Refused(wire.NakReason(reply.Value("reason")))
+	}
 	if deliver {
 		p.rx.fresh = append(p.rx.fresh, r.Frame)
+		p.obs.Received(r.Frame.Type)
 	}
 	if p.cfg.AckWhenProcessed > 0 {
 		p.rx.items = append(p.rx.items, item{reply: reply, deliver: deliver, frame: r.Frame})
@@ -208,5 +213,6 @@ func (p *Port) write(sp serial.Port, fs []frame.Frame) error {
 		}
 		buf = buf[n:]
 	}
+	p.observeWrite(fs)
 	return nil
 }

@@ -45,6 +45,7 @@ type Port struct {
 	done     chan struct{} // Processed signals, with Config.AckWhenProcessed
 	failing  bool          // open is failing: log only the first failure
 	refusing bool          // last received frame was refused: log only the first
+	obs      Observer      // set before Run; see Observe
 }
 
 // receiver is the scratch state of the read loop.
@@ -52,7 +53,8 @@ type receiver struct {
 	dec     *frame.Decoder
 	replies []frame.Frame
 	fresh   []frame.Frame
-	items   []item // every result of a chunk in order, with AckWhenProcessed
+	items   []item
+	readAt  time.Time // when the chunk being answered was read // every result of a chunk in order, with AckWhenProcessed
 	emit    func(frame.Result)
 }
 
@@ -74,6 +76,7 @@ func New(cfg Config, log zerolog.Logger) *Port {
 		queue: make(chan frame.Frame, QueueLen),
 		wbuf:  make([]byte, 0, 4*frame.MaxLen),
 		done:  make(chan struct{}, 1),
+		obs:   nopObserver{},
 	}
 	p.rx.emit = p.onResult
 	return p
@@ -199,6 +202,7 @@ func (p *Port) setState(open bool) {
 		p.rx.dec = frame.NewDecoder()
 		p.refusing = false
 		p.log.Info().Msg("serial device open")
+		p.obs.Opened()
 	}
 	p.logDropped()
 	if p.cfg.OnState != nil {

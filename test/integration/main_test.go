@@ -19,7 +19,7 @@ import (
 	"testing"
 )
 
-// bin holds tgagent, tgsim and tgscreen, built once for the whole run, or taken from
+// bin holds tgagent, tgsim, tgscreen and tgdispatch, built once for the whole run, or taken from
 // $TG_INTEGRATION_BIN when set.
 var bin string
 
@@ -52,7 +52,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "integration:", err)
 		return 1
 	}
-	cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/tgagent", "./cmd/tgsim", "./cmd/tgscreen")
+	cmd := exec.Command("go", "build", "-o", dir+"/", "./cmd/tgagent", "./cmd/tgsim", "./cmd/tgscreen", "./cmd/tgdispatch")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "integration: go build: %v\n%s", err, out)
