@@ -69,6 +69,14 @@ func TestOutageDeliversInOrder(t *testing.T) {
 			t.Fatalf("before outage: got %s, want %s", got, want)
 		}
 	}
+	// A subscriber can hear a message before its PUBACK has reached the
+	// link and removed it: wait until the outbox is empty.
+	for deadline := time.Now().Add(5 * time.Second); ob.Depth() != 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("delivered messages still queued: depth %d", ob.Depth())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 
 	mq.Stop()
 	queue(t, ob, 10, 300) // alerts raised while the broker is down
