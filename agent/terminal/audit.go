@@ -41,8 +41,11 @@ func (t *Terminal) HandleShown(seq uint64) {
 	if s == nil {
 		return
 	}
+	// The entry drawn is the latest one decided at or before seq: a screen
+	// whose content changed (a guard's name, a countdown) is shown again
+	// under a newer seq while its audit entry keeps the first one.
 	for i := len(s.audit) - 1; i >= 0; i-- {
-		if a := &s.audit[i]; a.seq == seq {
+		if a := &s.audit[i]; a.seq <= seq {
 			if a.Drawn == nil {
 				now := envelope.Time(t.o.Clock.Now())
 				a.Drawn = &now

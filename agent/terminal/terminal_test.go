@@ -326,3 +326,26 @@ func TestAuditRecordsWhenTheDisplayDrewAScreen(t *testing.T) {
 		}
 	}
 }
+
+// A screen whose content changes while it stays up (a guard's name, a
+// countdown) goes to the display again under a newer seq; the display
+// reports that seq, and the screen's audit entry must still get its drawn
+// time.
+func TestAuditDrawnForAScreenShownAgainWithNewContent(t *testing.T) {
+	h := newHarness(t)
+	h.line("START age=40")
+	h.line("FUNC fn=TRANSFER")
+	first := h.term.Screen()
+	later := first.Seq + 1 // the display drew a newer decision of the same screen
+	h.clk.Advance(30 * time.Millisecond)
+	h.term.HandleShown(later)
+	h.line("CANCEL")
+	h.line("END")
+	rec := h.rec.Messages(wire.TopicSession)[0]
+	for _, sc := range rec["screens"].([]any) {
+		m := sc.(map[string]any)
+		if m["name"] == "transfer_warning" && m["drawn"] == nil {
+			t.Errorf("transfer warning has no drawn time though seq %d (after its first %d) was drawn", later, first.Seq)
+		}
+	}
+}
