@@ -44,6 +44,29 @@ type Env struct {
 	FuncS       float64 `expr:"func_s"`       // seconds since the last FUNC; 0 before one
 	// Sensors holds every sensor kind seen, true while ON (e.g. sensors["PHONE_CALL"]).
 	Sensors map[string]bool `expr:"sensors"`
+
+	// Patterns across steps and sessions (CONTRACT §9).
+	PauseS   float64 `expr:"pause_s"`    // seconds from the last AMOUNT to CONFIRM; 0 before a CONFIRM
+	Attempts int     `expr:"attempts"`   // transfers started in this session
+	PhoneOnS float64 `expr:"phone_on_s"` // seconds the phone sensor has been ON now; 0 while off
+	// Answers holds the customer's answers by question id (answers.purpose,
+	// answers.guided_by_phone): yes/no, a choice id, "none" when a question
+	// went unanswered; a phone answer is "listed" or "unlisted", never the
+	// number. A question not asked is absent ("" in a rule).
+	Answers map[string]string `expr:"answers"`
+	// Card24h is this card's history at this terminal over the last 24 h,
+	// the current session excluded.
+	Card24h CardHistory `expr:"card_24h"`
+	// SiteRegion is the terminal's own region code (configuration), so a
+	// rule can tell a card issued elsewhere (异地): region != site_region.
+	SiteRegion string `expr:"site_region"`
+}
+
+// CardHistory is what a terminal remembers of one card (by keyed hash)
+// over the last 24 hours.
+type CardHistory struct {
+	Transfers   int   `expr:"transfers"`    // transfer attempts (sessions with FUNC TRANSFER)
+	AmountMinor int64 `expr:"amount_minor"` // sum of their amounts in minor units
 }
 
 // maxNodes bounds a rule's size so a pushed document cannot ship an
