@@ -38,15 +38,15 @@ type Port struct {
 	queue chan frame.Frame
 	up    atomic.Bool
 
-	dropped  atomic.Uint64 // outbound frames dropped since last logged
-	wmu      sync.Mutex    // serialises stamping and writing
-	wbuf     []byte        // encode buffer, under wmu
-	ackFirst sync.Mutex    // held from a frame's delivery to its ACK: the writer's frames wait behind it
-	rx       receiver      // read-loop state, Run's goroutine only
+	dropped  atomic.Uint64       // outbound frames dropped since last logged
+	wmu      sync.Mutex          // serialises stamping and writing
+	wbuf     []byte              // encode buffer, under wmu
+	ackFirst sync.Mutex          // held from a frame's delivery to its ACK: the writer's frames wait behind it
+	rx       receiver            // read-loop state, Run's goroutine only
 	done     chan wire.NakReason // Processed signals, with Config.AckWhenProcessed
-	failing  bool          // open is failing: log only the first failure
-	refusing bool          // last received frame was refused: log only the first
-	obs      Observer      // set before Run; see Observe
+	failing  bool                // open is failing: log only the first failure
+	refusing bool                // last received frame was refused: log only the first
+	obs      Observer            // set before Run; see Observe
 }
 
 // receiver is the scratch state of the read loop.
