@@ -16,12 +16,12 @@ type Sessions struct {
 	saved map[string][]byte
 	// Fail makes Save and Clear return this error (a full or read-only disk).
 	Fail error
-	// Saves counts the successful saves.
-	Saves int
+	// Saves counts the successful saves, Durable those asked to be durable.
+	Saves, Durable int
 }
 
-// Save keeps a copy of b under name.
-func (s *Sessions) Save(name string, b []byte) error {
+// Save keeps a copy of b under name; durable is counted in Durable.
+func (s *Sessions) Save(name string, b []byte, durable bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.Fail != nil {
@@ -32,6 +32,9 @@ func (s *Sessions) Save(name string, b []byte) error {
 	}
 	s.saved[name] = slices.Clone(b)
 	s.Saves++
+	if durable {
+		s.Durable++
+	}
 	return nil
 }
 
@@ -70,7 +73,7 @@ func (s *Sessions) Names() []string {
 // SessionStore is the behaviour every session store must have (the
 // seam of terminal.SessionStore, whose names it uses).
 type SessionStore interface {
-	Save(name string, b []byte) error
+	Save(name string, b []byte, durable bool) error
 	Load(name string) ([]byte, error)
 	Clear() error
 }
@@ -83,8 +86,11 @@ func RunSessionStore(t *testing.T, open func() SessionStore) {
 	t.Helper()
 	s := open()
 	mustLoad(t, s, "resume", "")
-	for _, c := range []struct{ name, body string }{{"resume", `{"v":1}`}, {"close", `{"v":1,"id":"A"}`}, {"resume", `{"v":1,"id":"B"}`}} {
-		if err := s.Save(c.name, []byte(c.body)); err != nil {
+	for _, c := range []struct {
+		name, body string
+		durable    bool
+	}{{"resume", `{"v":1}`, false}, {"close", `{"v":1,"id":"A"}`, true}, {"resume", `{"v":1,"id":"B"}`, false}} {
+		if err := s.Save(c.name, []byte(c.body), c.durable); err != nil {
 			t.Fatalf("save %s: %v", c.name, err)
 		}
 	}

@@ -19,14 +19,22 @@ import (
 // end the session cleanly. Records hold masked numbers and keyed hashes
 // only, never a whole card or account number.
 //
-// The core calls it from its own goroutine only. Save returns once the
-// record survives a crash and may block on a disk write, like Publisher;
-// it must not block on anything else. A failing Save is logged and the
-// session goes on: the store is a safety net, never a reason to stop
-// warning the customer. Load returns (nil, nil) when nothing is stored
-// under name. Clear removes every record (the session ended).
+// The core calls it from its own goroutine only. Save replaces the record
+// atomically, so that it survives a crash of the agent's process; with
+// durable it returns only once the record survives a power cut too
+// (fsync). It may block on a disk write, like Publisher, and must not
+// block on anything else. A failing Save is logged and the session goes
+// on: the store is a safety net, never a reason to stop warning the
+// customer. Load returns (nil, nil) when nothing is stored under name.
+// Clear removes every record (the session ended).
+//
+// Why the resume record is not durable: it is used only when the agent
+// was down for at most the link timeout plus a heartbeat (restart.go),
+// which a process restart meets and a power cut (a reboot) does not; the
+// close record, which must outlive a power cut to close the session's
+// alerts, is durable and changes far less often (no audit, no counters).
 type SessionStore interface {
-	Save(name string, b []byte) error
+	Save(name string, b []byte, durable bool) error
 	Load(name string) ([]byte, error)
 	Clear() error
 }
@@ -161,9 +169,13 @@ func snapshotOf(s *session) snapshot {
 	return sn
 }
 
-// closeRecord is sn without what only resuming needs.
+// closeRecord is sn without what only resuming needs, and without what
+// changes on most frames (the audit, the transaction's progress), so it is
+// rewritten (and fsync'd) only when the session's identity, transaction
+// details, alerts, holds or level change.
 func (sn snapshot) closeRecord() snapshot {
 	sn.Resume, sn.More, sn.Alive = false, nil, time.Time{}
+	sn.Audit, sn.Confirmed, sn.Done, sn.Cancels = nil, false, "", 0
 	return sn
 }
 
@@ -226,7 +238,7 @@ func (t *Terminal) persist(now time.Time) {
 	}
 	sn := snapshotOf(t.sess)
 	if b, err := json.Marshal(sn.closeRecord()); err == nil && !bytes.Equal(b, t.saved.close) {
-		if t.storeErr(st.Save(SnapshotClose, b), "save") {
+		if t.storeErr(st.Save(SnapshotClose, b, true), "save") {
 			t.saved.close = b
 		}
 	}
@@ -236,7 +248,7 @@ func (t *Terminal) persist(now time.Time) {
 		return
 	}
 	sn.Alive = now
-	if full, err := json.Marshal(sn); err == nil && t.storeErr(st.Save(SnapshotResume, full), "save") {
+	if full, err := json.Marshal(sn); err == nil && t.storeErr(st.Save(SnapshotResume, full, false), "save") {
 		t.saved.resume, t.saved.alive = b, now
 	}
 }

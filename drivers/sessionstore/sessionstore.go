@@ -3,10 +3,13 @@
 // (CONTRACT §14). It implements terminal.SessionStore.
 //
 // Each record is one file, <dir>/session-<name>.json, mode 0600, replaced
-// atomically through drivers/docstore: a temporary file in the same
-// directory, fsync, rename over the old one, fsync of the directory. A
-// crash leaves the old record or the new one, never a mixture. Clear
-// removes both records and makes the removal durable.
+// atomically: a temporary file in the same directory renamed over the old
+// one, so a crash leaves the old record or the new one, never a mixture.
+// A durable save goes through drivers/docstore, which also fsyncs the file
+// and the directory (survives a power cut); the other skips both fsyncs
+// (survives a crash of the process, which is what it is for: see
+// terminal.SessionStore). Clear removes both records and makes the
+// removal durable.
 //
 // Errors are returned, never acted on: the core logs a failing store
 // (full or read-only disk) and goes on warning the customer; a session
@@ -60,14 +63,44 @@ func fileName(name string) (string, error) {
 	return "session-" + name + ".json", nil
 }
 
-// Save replaces the record name with b; it returns once b is durable.
-func (s *Store) Save(name string, b []byte) error {
+// Save replaces the record name with b, fsync'd when durable.
+func (s *Store) Save(name string, b []byte, durable bool) error {
 	f, err := fileName(name)
 	if err != nil {
 		return err
 	}
-	if err := s.docs.Save(f, b); err != nil {
+	if durable {
+		err = s.docs.Save(f, b)
+	} else {
+		err = replace(filepath.Join(s.docs.Dir(), f), b)
+	}
+	if err != nil {
 		return fmt.Errorf("sessionstore: %w", err)
+	}
+	return nil
+}
+
+// replace writes b to a temporary file beside path and renames it over
+// path, without fsync.
+func replace(path string, b []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	_, err = tmp.Write(b)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
 	}
 	return nil
 }

@@ -32,7 +32,7 @@ func TestFilesArePrivate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Save(terminal.SnapshotResume, []byte(`{"v":1}`)); err != nil {
+	if err := s.Save(terminal.SnapshotResume, []byte(`{"v":1}`), false); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "session"))
@@ -66,7 +66,7 @@ func TestUnwritableDirectoryFailsSave(t *testing.T) {
 	if err := os.WriteFile(dir, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Save(terminal.SnapshotClose, []byte(`{}`)); err == nil {
+	if err := s.Save(terminal.SnapshotClose, []byte(`{}`), true); err == nil {
 		t.Error("save into an unwritable directory reported success")
 	}
 	if b, err := s.Load(terminal.SnapshotClose); b != nil || err == nil {
