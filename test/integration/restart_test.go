@@ -147,4 +147,3 @@ func recordsOf(t *testing.T, msgs []message, id string) []map[string]any {
 	}
 	return out
 }
-
