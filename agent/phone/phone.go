@@ -25,50 +25,66 @@ import "strings"
 //     and "001 415 555 0100" match each other and nothing in the mainland.
 //
 // A result is empty when raw holds no digit. Normalize is idempotent.
-func Normalize(raw string) string {
-	d := digits(raw)
-	stripped := false
-	for strings.HasPrefix(d, "0086") {
-		d, stripped = d[4:], true
+func Normalize(raw string) string { return string(AppendNormalized(nil, raw)) }
+
+// AppendNormalized appends Normalize(src) to dst without allocating when
+// dst has room, for lookups on every frame.
+func AppendNormalized[T ~string | ~[]byte](dst []byte, src T) []byte {
+	start := len(dst)
+	dst = appendDigits(dst, src)
+	d := dst[start:]
+	cut, stripped := 0, false
+	for len(d)-cut >= 4 && string(d[cut:cut+4]) == "0086" {
+		cut, stripped = cut+4, true
 	}
+	rest := d[cut:]
 	switch {
-	case isMobile(d):
-		return d
-	case len(d) == 13 && strings.HasPrefix(d, "86") && isMobile(d[2:]):
-		return d[2:]
-	case stripped && d != "" && d[0] != '0':
-		return "0" + d
+	case isMobile(rest):
+	case len(rest) == 13 && rest[0] == '8' && rest[1] == '6' && isMobile(rest[2:]):
+		cut += 2
+	case stripped && len(rest) > 0 && rest[0] != '0':
+		cut-- // a landline written internationally: give back its trunk 0
+		d[cut] = '0'
 	}
-	return d
+	n := copy(d, d[cut:])
+	return dst[:start+n]
 }
 
-// digits keeps the digits of s (ASCII and full-width), with a leading "+"
-// spelled "00".
-func digits(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 1)
-	seenDigit := false
-	for _, r := range s {
+// appendDigits appends the digits of src (ASCII and full-width) to dst, a
+// leading "+" spelled "00"; nothing when src holds no digit.
+func appendDigits[T ~string | ~[]byte](dst []byte, src T) []byte {
+	start, digits := len(dst), 0
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		// Full-width forms are EF BC 90..99 (０..９) and EF BC 8B (＋) in UTF-8.
+		if c == 0xEF && i+2 < len(src) && src[i+1] == 0xBC {
+			switch c2 := src[i+2]; {
+			case c2 >= 0x90 && c2 <= 0x99:
+				c = '0' + c2 - 0x90
+			case c2 == 0x8B:
+				c = '+'
+			}
+			if c != 0xEF {
+				i += 2
+			}
+		}
 		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-			seenDigit = true
-		case r >= '０' && r <= '９':
-			b.WriteByte(byte('0' + r - '０'))
-			seenDigit = true
-		case (r == '+' || r == '＋') && !seenDigit && b.Len() == 0:
-			b.WriteString("00")
+		case c >= '0' && c <= '9':
+			dst = append(dst, c)
+			digits++
+		case c == '+' && len(dst) == start:
+			dst = append(dst, '0', '0')
 		}
 	}
-	if !seenDigit {
-		return ""
+	if digits == 0 {
+		return dst[:start]
 	}
-	return b.String()
+	return dst
 }
 
 // isMobile reports whether d is a mainland mobile number: 11 digits, the
 // first a 1.
-func isMobile(d string) bool { return len(d) == 11 && d[0] == '1' }
+func isMobile(d []byte) bool { return len(d) == 11 && d[0] == '1' }
 
 // Mask keeps the first 3 and last 4 digits of a normalised number of 11 or
 // more digits and stars the rest ("138****8000"), as CONTRACT §8 shows.
