@@ -7,25 +7,25 @@
 //
 // A card is known only by the key the core gives it (hex HMAC-SHA-256 of
 // the card's digits under this terminal's secret, see Key); the store keeps
-// its first 16 bytes. Per card it keeps the newest MaxPerCard attempts, each
+// its first 8 bytes. Per card it keeps the newest MaxPerCard attempts, each
 // a time (seconds) and an amount in minor units; attempts older than Window
 // are dropped as time passes, and beyond MaxCards the card whose newest
 // attempt is oldest is forgotten first.
 //
 // # Why an append log
 //
-// Each Add appends one 36-byte checksummed record with a single write(2)
+// Each Add appends one 28-byte checksummed record with a single write(2)
 // and no fsync, so the core's goroutine never waits for the disk; a crash
 // may lose the last records, which only makes a rule a little less likely
 // to fire. At start the log is replayed (expired records skipped) and
 // rewritten when it holds mostly dead records. A bbolt store would fsync
 // per write or batch behind a goroutine, and its pages cost more than
-// 36 bytes a record; the log needs neither.
+// 28 bytes a record; the log needs neither.
 package cardhistory
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
 	"os"
 	"sync"
 	"time"
@@ -42,13 +42,49 @@ const (
 	MaxPerCard      = 8
 )
 
-// cardID is the first 16 bytes of a card key: 128 bits, no collision in
-// any terminal's lifetime.
-type cardID [16]byte
+// cardID is the first 8 bytes of a card key. Two of 100,000 cards share
+// one with probability 100,000²/2⁶⁵ ≈ 3·10⁻¹⁰; if they did, their counts
+// would merge, which can only make a rule fire, never hide a card.
+type cardID uint64
 
 type attempt struct {
 	at     int64 // Unix seconds
 	amount int64 // minor units
+}
+
+// attempts is one card's list, oldest first. The first lives in the map's
+// slot itself, so most lookups touch no other memory (a card seldom has
+// more than one attempt a day); the rest spill into more.
+type attempts struct {
+	n    uint8 // used entries of head; more is used only when head is full
+	head [1]attempt
+	more []attempt
+}
+
+// len returns the number of attempts.
+func (l *attempts) len() int { return int(l.n) + len(l.more) }
+
+// at returns the i-th attempt, oldest first.
+func (l *attempts) at(i int) attempt {
+	if i < int(l.n) {
+		return l.head[i]
+	}
+	return l.more[i-int(l.n)]
+}
+
+// set replaces the list with xs (which must not alias l.more).
+func (l *attempts) set(xs []attempt) {
+	l.n = uint8(copy(l.head[:], xs))
+	if len(xs) <= len(l.head) {
+		l.more = nil
+		return
+	}
+	l.more = append(l.more[:0], xs[len(l.head):]...)
+}
+
+// list appends the attempts to dst.
+func (l *attempts) list(dst []attempt) []attempt {
+	return append(append(dst, l.head[:l.n]...), l.more...)
 }
 
 // ref is one Add in time order, for expiry and eviction.
@@ -61,9 +97,9 @@ type ref struct {
 type Store struct {
 	mu       sync.Mutex
 	maxCards int
-	cards    map[cardID][]attempt // oldest first
-	order    []ref                // every Add still possibly live, oldest first
-	head     int                  // order[:head] are consumed
+	cards    map[cardID]attempts
+	order    []ref // every Add still possibly live, oldest first
+	head     int   // order[:head] are consumed
 
 	key     string   // hex secret that names cards (Key)
 	path    string   // the log; "" in memory only
@@ -78,25 +114,41 @@ func newStore(maxCards int, log zerolog.Logger) *Store {
 	if maxCards <= 0 {
 		maxCards = DefaultMaxCards
 	}
-	return &Store{maxCards: maxCards, cards: make(map[cardID][]attempt), log: log}
+	return &Store{maxCards: maxCards, cards: make(map[cardID]attempts), log: log}
 }
 
 // Key returns the terminal's secret for naming cards (hex), to be given to
 // the core as terminal.Options.HistoryKey.
 func (s *Store) Key() string { return s.key }
 
-// idOf reads a card key: the first 32 hex digits, or, for any other text,
-// the first 16 bytes of its SHA-256.
+// idOf reads a card key: its first 16 hex digits, or, for any other
+// text, the first 8 bytes of its SHA-256.
 func idOf(cardKey string) cardID {
-	var id cardID
-	if len(cardKey) >= 32 {
-		if _, err := hex.Decode(id[:], []byte(cardKey[:32])); err == nil {
-			return id
+	var id uint64
+	if len(cardKey) >= 16 {
+		ok := true
+		for i := range 16 {
+			v, good := hexVal(cardKey[i])
+			id, ok = id<<4|uint64(v), ok && good
+		}
+		if ok {
+			return cardID(id)
 		}
 	}
 	sum := sha256.Sum256([]byte(cardKey))
-	copy(id[:], sum[:])
-	return id
+	return cardID(binary.BigEndian.Uint64(sum[:]))
+}
+
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // Get returns the card's attempts in the Window before now.
@@ -106,7 +158,9 @@ func (s *Store) Get(cardKey string, now time.Time) rules.CardHistory {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var h rules.CardHistory
-	for _, a := range s.cards[id] {
+	l := s.cards[id]
+	for i := range l.len() {
+		a := l.at(i)
 		if a.at <= from {
 			continue
 		}
@@ -139,11 +193,11 @@ func (s *Store) Add(cardKey string, amountMinor int64, at time.Time) {
 // maxCards.
 func (s *Store) add(id cardID, a attempt) {
 	s.expire(a.at - int64(Window/time.Second))
-	list := append(s.cards[id], a)
-	if len(list) > MaxPerCard {
-		list = append(list[:0], list[len(list)-MaxPerCard:]...)
-	}
-	s.cards[id] = list
+	l := s.cards[id]
+	var buf [MaxPerCard + 1]attempt
+	list := append(l.list(buf[:0]), a)
+	l.set(list[max(0, len(list)-MaxPerCard):])
+	s.cards[id] = l
 	s.order = append(s.order, ref{id, a.at})
 	for len(s.cards) > s.maxCards && s.head < len(s.order) {
 		s.evictOldest()
@@ -155,15 +209,17 @@ func (s *Store) expire(cutoff int64) {
 	for s.head < len(s.order) && s.order[s.head].at <= cutoff {
 		r := s.order[s.head]
 		s.head++
-		list := s.cards[r.id]
+		l := s.cards[r.id]
 		n := 0
-		for n < len(list) && list[n].at <= cutoff {
+		for n < l.len() && l.at(n).at <= cutoff {
 			n++
 		}
-		if n == len(list) {
+		if n == l.len() {
 			delete(s.cards, r.id)
 		} else if n > 0 {
-			s.cards[r.id] = append(list[:0], list[n:]...)
+			var buf [MaxPerCard]attempt
+			l.set(l.list(buf[:0])[n:])
+			s.cards[r.id] = l
 		}
 	}
 	s.shrinkOrder()
@@ -175,7 +231,7 @@ func (s *Store) expire(cutoff int64) {
 func (s *Store) evictOldest() {
 	r := s.order[s.head]
 	s.head++
-	if list := s.cards[r.id]; len(list) > 0 && list[len(list)-1].at == r.at {
+	if l := s.cards[r.id]; l.len() > 0 && l.at(l.len()-1).at == r.at {
 		delete(s.cards, r.id)
 	}
 	s.shrinkOrder()

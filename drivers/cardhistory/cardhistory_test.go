@@ -13,6 +13,8 @@ import (
 	"github.com/transferguard/transferguard/agent/rules"
 )
 
+var nopLog = zerolog.Nop()
+
 var t0 = time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
 
 const card = "6222021234563445"
@@ -187,7 +189,7 @@ func TestUnusableDirInMemory(t *testing.T) {
 func FuzzRestore(f *testing.F) {
 	var b []byte
 	b = append(b, logMagic...)
-	b = appendRecord(b, cardID{1}, t0.Unix(), 5)
+	b = appendRecord(b, cardID(1), t0.Unix(), 5)
 	f.Add(b)
 	f.Add([]byte(logMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {

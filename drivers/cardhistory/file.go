@@ -24,20 +24,20 @@ const (
 	KeyName = "cardhistory.key" // the secret that names cards, hex
 )
 
-// The log: an 8-byte magic, then records of 36 bytes, integers
+// The log: an 8-byte magic, then records of 28 bytes, integers
 // little-endian:
 //
-//	card     16 bytes  first 16 bytes of the card key (a keyed hash)
+//	card      8 bytes  first 8 bytes of the card key (a keyed hash)
 //	at        8 bytes  Unix seconds
 //	amount    8 bytes  minor units
-//	crc32     4 bytes  IEEE, of the 32 bytes before it
+//	crc32     4 bytes  IEEE, of the 24 bytes before it
 //
 // A short last record is a write cut by a crash and is dropped; a record
 // whose checksum fails means damage: the file is moved aside and the
 // records before it are kept.
 const (
 	logMagic   = "TGCHLOG1"
-	recordSize = 36
+	recordSize = 28
 	// compactSlack is how many dead records the log may hold beyond the
 	// live ones before it is rewritten.
 	compactSlack = 10_000
@@ -123,6 +123,10 @@ func (s *Store) restore(now time.Time) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		s.log.Error().Err(err).Msg("card history unreadable; starting empty")
 	}
+	if hint := len(data) / recordSize; hint > 0 {
+		s.cards = make(map[cardID]attempts, min(hint, s.maxCards))
+		s.order = make([]ref, 0, hint)
+	}
 	cutoff := now.Add(-Window).Unix()
 	n, clean := s.replay(data, cutoff)
 	if !clean {
@@ -152,13 +156,12 @@ func (s *Store) replay(data []byte, cutoff int64) (n int, clean bool) {
 		return 0, false
 	}
 	for b := data[len(logMagic):]; len(b) >= recordSize; b = b[recordSize:] {
-		if crc32.ChecksumIEEE(b[:32]) != binary.LittleEndian.Uint32(b[32:36]) {
+		if crc32.ChecksumIEEE(b[:24]) != binary.LittleEndian.Uint32(b[24:28]) {
 			return n, false
 		}
 		n++
-		var id cardID
-		copy(id[:], b[:16])
-		a := attempt{at: int64(binary.LittleEndian.Uint64(b[16:])), amount: int64(binary.LittleEndian.Uint64(b[24:]))}
+		id := cardID(binary.LittleEndian.Uint64(b))
+		a := attempt{at: int64(binary.LittleEndian.Uint64(b[8:])), amount: int64(binary.LittleEndian.Uint64(b[16:]))}
 		if a.at > cutoff {
 			s.add(id, a)
 		}
@@ -168,7 +171,7 @@ func (s *Store) replay(data []byte, cutoff int64) (n int, clean bool) {
 
 func appendRecord(b []byte, id cardID, at, amount int64) []byte {
 	start := len(b)
-	b = append(b, id[:]...)
+	b = binary.LittleEndian.AppendUint64(b, uint64(id))
 	b = binary.LittleEndian.AppendUint64(b, uint64(at))
 	b = binary.LittleEndian.AppendUint64(b, uint64(amount))
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:]))
@@ -202,9 +205,9 @@ func (s *Store) compact() {
 		a  attempt
 	}
 	var all []rec
-	for id, list := range s.cards {
-		for _, a := range list {
-			all = append(all, rec{id, a})
+	for id, l := range s.cards {
+		for i := range l.len() {
+			all = append(all, rec{id, l.at(i)})
 		}
 	}
 	slices.SortFunc(all, func(x, y rec) int { return cmp.Compare(x.a.at, y.a.at) })
