@@ -53,13 +53,13 @@ func rulesOf(t *testing.T, msgs []message) []string {
 func TestCardHistorySurvivesRestart(t *testing.T) {
 	r := newRig(t, map[string]any{
 		"timings":   map[string]any{"cooling_off_s": 1},
-		"watchlist": map[string]any{"phones": []string{"13800138000"}},
+		"watchlist": map[string]any{"phones": []string{"+86 138-0013-8000"}},
 	})
 	r.pans = append(r.pans, "13800138000", "6217001234567890123", "6217001234567890124", "6217001234567890125")
 	r.startAgent()
 	r.play("HELLO proto=1 model=SIM-ATM fw=1.0\n" + transfer("6217001234567890123") + transfer("6217001234567890124"))
 	r.play(`START channel=ATM card=6222021234563446 age=45 lang=zh
-+100ms SENSOR kind=PHONE_CALL state=ON number="+86 138-0013-8000"
++100ms SENSOR kind=PHONE_CALL state=ON number=008613800138000
 expect HOLD reason=risk_high
 +100ms END
 `)
@@ -78,5 +78,38 @@ expect HOLD reason=risk_high
 	})
 	if log := r.agent.log(); !strings.Contains(log, "card history restored") {
 		t.Errorf("the restarted agent did not log its restored history:\n%s", log)
+	}
+}
+
+// A pause before CONFIRM while the phone is on, timed by tgagent's real
+// clock: pause_s and phone_on_s reach the rules (thresholds shortened to
+// 2 s here; the shipped 60 s are played on the fake clock by the core's
+// coached-pause scenario).
+func TestCoachedPauseRealClock(t *testing.T) {
+	r := newRig(t, map[string]any{
+		"rules": map[string]any{"coached-by-phone": map[string]any{"when": "pause_s >= 2 && phone_on_s >= 2"}},
+	})
+	r.startAgent()
+	r.play(`HELLO proto=1 model=SIM-ATM fw=1.0
+START channel=ATM card=6222021234563445 age=58 lang=zh
++100ms SENSOR kind=PHONE_CALL state=ON
++100ms FUNC fn=WITHDRAW
++100ms AMOUNT minor=300000 cur=CNY
+wait 1s
+CONFIRM
++100ms END
+START channel=ATM card=6222021234563445 age=58 lang=zh
++100ms SENSOR kind=PHONE_CALL state=ON
++100ms FUNC fn=WITHDRAW
++100ms AMOUNT minor=300000 cur=CNY
+wait 2500ms
+CONFIRM
++100ms END
+`)
+	r.sub.await(10*time.Second, "the coached session's alert", func(m []message) bool {
+		return slices.Contains(rulesOf(t, m), "medium/coached-by-phone")
+	})
+	if got := rulesOf(t, r.sub.all()); len(got) != 1 {
+		t.Fatalf("alerts: %v, want one, for the second session only (the first paused 1 s)", got)
 	}
 }
