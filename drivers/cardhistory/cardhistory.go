@@ -52,39 +52,41 @@ type attempt struct {
 	amount int64 // minor units
 }
 
-// attempts is one card's list, oldest first. The first lives in the map's
-// slot itself, so most lookups touch no other memory (a card seldom has
-// more than one attempt a day); the rest spill into more.
-type attempts struct {
-	n    uint8 // used entries of head; more is used only when head is full
-	head [1]attempt
-	more []attempt
+// slot is a card's entry in the map: its oldest attempt, inline, so most
+// lookups touch nothing else (a card seldom has more than one attempt a
+// day); the later ones, if any, are in Store.more.
+type slot struct {
+	first attempt
+	more  bool
 }
 
-// len returns the number of attempts.
-func (l *attempts) len() int { return int(l.n) + len(l.more) }
-
-// at returns the i-th attempt, oldest first.
-func (l *attempts) at(i int) attempt {
-	if i < int(l.n) {
-		return l.head[i]
+// list appends the card's attempts, oldest first, to dst.
+func (s *Store) list(id cardID, dst []attempt) []attempt {
+	sl, ok := s.cards[id]
+	if !ok {
+		return dst
 	}
-	return l.more[i-int(l.n)]
+	dst = append(dst, sl.first)
+	if sl.more {
+		dst = append(dst, s.more[id]...)
+	}
+	return dst
 }
 
-// set replaces the list with xs (which must not alias l.more).
-func (l *attempts) set(xs []attempt) {
-	l.n = uint8(copy(l.head[:], xs))
-	if len(xs) <= len(l.head) {
-		l.more = nil
+// put replaces the card's attempts with xs (oldest first; none forgets
+// the card). xs must not alias the card's stored list.
+func (s *Store) put(id cardID, xs []attempt) {
+	if len(xs) == 0 {
+		delete(s.cards, id)
+		delete(s.more, id)
 		return
 	}
-	l.more = append(l.more[:0], xs[len(l.head):]...)
-}
-
-// list appends the attempts to dst.
-func (l *attempts) list(dst []attempt) []attempt {
-	return append(append(dst, l.head[:l.n]...), l.more...)
+	s.cards[id] = slot{first: xs[0], more: len(xs) > 1}
+	if len(xs) > 1 {
+		s.more[id] = append(s.more[id][:0], xs[1:]...)
+	} else {
+		delete(s.more, id)
+	}
 }
 
 // ref is one Add in time order, for expiry and eviction.
@@ -97,9 +99,10 @@ type ref struct {
 type Store struct {
 	mu       sync.Mutex
 	maxCards int
-	cards    map[cardID]attempts
-	order    []ref // every Add still possibly live, oldest first
-	head     int   // order[:head] are consumed
+	cards    map[cardID]slot
+	more     map[cardID][]attempt // the attempts after the first, of cards with several
+	order    []ref                // every Add still possibly live, oldest first
+	head     int                  // order[:head] are consumed
 
 	key     string   // hex secret that names cards (Key)
 	path    string   // the log; "" in memory only
@@ -114,7 +117,7 @@ func newStore(maxCards int, log zerolog.Logger) *Store {
 	if maxCards <= 0 {
 		maxCards = DefaultMaxCards
 	}
-	return &Store{maxCards: maxCards, cards: make(map[cardID]attempts), log: log}
+	return &Store{maxCards: maxCards, cards: make(map[cardID]slot), more: make(map[cardID][]attempt), log: log}
 }
 
 // Key returns the terminal's secret for naming cards (hex), to be given to
@@ -158,9 +161,8 @@ func (s *Store) Get(cardKey string, now time.Time) rules.CardHistory {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var h rules.CardHistory
-	l := s.cards[id]
-	for i := range l.len() {
-		a := l.at(i)
+	var buf [MaxPerCard]attempt
+	for _, a := range s.list(id, buf[:0]) {
 		if a.at <= from {
 			continue
 		}
@@ -193,11 +195,9 @@ func (s *Store) Add(cardKey string, amountMinor int64, at time.Time) {
 // maxCards.
 func (s *Store) add(id cardID, a attempt) {
 	s.expire(a.at - int64(Window/time.Second))
-	l := s.cards[id]
 	var buf [MaxPerCard + 1]attempt
-	list := append(l.list(buf[:0]), a)
-	l.set(list[max(0, len(list)-MaxPerCard):])
-	s.cards[id] = l
+	list := append(s.list(id, buf[:0]), a)
+	s.put(id, list[max(0, len(list)-MaxPerCard):])
 	s.order = append(s.order, ref{id, a.at})
 	for len(s.cards) > s.maxCards && s.head < len(s.order) {
 		s.evictOldest()
@@ -209,17 +209,14 @@ func (s *Store) expire(cutoff int64) {
 	for s.head < len(s.order) && s.order[s.head].at <= cutoff {
 		r := s.order[s.head]
 		s.head++
-		l := s.cards[r.id]
+		var buf [MaxPerCard]attempt
+		list := s.list(r.id, buf[:0])
 		n := 0
-		for n < l.len() && l.at(n).at <= cutoff {
+		for n < len(list) && list[n].at <= cutoff {
 			n++
 		}
-		if n == l.len() {
-			delete(s.cards, r.id)
-		} else if n > 0 {
-			var buf [MaxPerCard]attempt
-			l.set(l.list(buf[:0])[n:])
-			s.cards[r.id] = l
+		if n > 0 {
+			s.put(r.id, list[n:])
 		}
 	}
 	s.shrinkOrder()
@@ -231,8 +228,9 @@ func (s *Store) expire(cutoff int64) {
 func (s *Store) evictOldest() {
 	r := s.order[s.head]
 	s.head++
-	if l := s.cards[r.id]; l.len() > 0 && l.at(l.len()-1).at == r.at {
-		delete(s.cards, r.id)
+	var buf [MaxPerCard]attempt
+	if list := s.list(r.id, buf[:0]); len(list) > 0 && list[len(list)-1].at == r.at {
+		s.put(r.id, nil)
 	}
 	s.shrinkOrder()
 }

@@ -124,7 +124,7 @@ func (s *Store) restore(now time.Time) {
 		s.log.Error().Err(err).Msg("card history unreadable; starting empty")
 	}
 	if hint := len(data) / recordSize; hint > 0 {
-		s.cards = make(map[cardID]attempts, min(hint, s.maxCards))
+		s.cards = make(map[cardID]slot, min(hint, s.maxCards))
 		s.order = make([]ref, 0, hint)
 	}
 	cutoff := now.Add(-Window).Unix()
@@ -205,9 +205,10 @@ func (s *Store) compact() {
 		a  attempt
 	}
 	var all []rec
-	for id, l := range s.cards {
-		for i := range l.len() {
-			all = append(all, rec{id, l.at(i)})
+	var tmp [MaxPerCard]attempt
+	for id := range s.cards {
+		for _, a := range s.list(id, tmp[:0]) {
+			all = append(all, rec{id, a})
 		}
 	}
 	slices.SortFunc(all, func(x, y rec) int { return cmp.Compare(x.a.at, y.a.at) })
