@@ -14,6 +14,7 @@ b go test -run '^$' -bench . -benchmem -benchtime 200000x ./agent/frame
 b go test -run '^$' -bench . -benchmem -benchtime 20000x ./agent/terminal
 b go test -run '^$' -bench . -benchmem ./agent/watchlist ./agent/remote
 b go test -run '^$' -bench . -benchmem -benchtime 2000x ./drivers/outbox
+b go test -run '^$' -bench . -benchmem ./drivers/cardhistory
 b go test -run '^$' -bench FrameToAck -benchtime 20000x ./drivers/serialport
 b go test -run '^$' -bench Drain10k -benchtime 1x ./drivers/mqttlink
 b go test -run '^$' -bench PublishToReceive -benchtime 2000x ./drivers/mqttlink

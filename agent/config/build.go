@@ -220,6 +220,9 @@ func (p *Policy) validate() []string {
 	if !ValidHelpKey(p.HelpKey) {
 		add("help_key: %q is not one of F1…F8", p.HelpKey)
 	}
+	if r := p.SiteRegion; r != "" && (len(r) != 6 || strings.Trim(r, "0123456789") != "") {
+		add("site_region: %q is not a 6-digit administrative code", r)
+	}
 	if a.CorrelationKey != "" && !isHex(a.CorrelationKey, 32) {
 		add("alerts.correlation_key: want at least 32 hex digits")
 	}

@@ -27,6 +27,11 @@ type Policy struct {
 	// HelpKey is the terminal key (F1…F8) that asks for staff on the
 	// transfer warning (CONTRACT §6); the button's label names it.
 	HelpKey string `json:"help_key"`
+	// SiteRegion is the 6-digit administrative code of the terminal's own
+	// location, the rule variable site_region ("" when not configured). It
+	// is a top-level key because "site" is the site id in the header of
+	// signed documents.
+	SiteRegion string `json:"site_region"`
 
 	loc     *time.Location
 	ordered []*Rule

@@ -67,6 +67,11 @@ type Env struct {
 type CardHistory struct {
 	Transfers   int   `expr:"transfers"`    // transfer attempts (sessions with FUNC TRANSFER)
 	AmountMinor int64 `expr:"amount_minor"` // sum of their amounts in minor units
+	// MinMinor and MaxMinor bound the amounts of the attempts that had one
+	// (0 when none had), so a rule can say "each of them was between x and
+	// y" exactly: min_minor >= x && max_minor < y.
+	MinMinor int64 `expr:"min_minor"`
+	MaxMinor int64 `expr:"max_minor"`
 }
 
 // maxNodes bounds a rule's size so a pushed document cannot ship an

@@ -76,6 +76,7 @@ func (t *Terminal) endSession(now time.Time, reason string) {
 		a.DurationMS, a.closed = now.Sub(a.shownAt).Milliseconds(), true
 	}
 	t.releaseAll()
+	t.recordHistory(s, now)
 	s.ended, s.endReason = true, reason
 	t.publishUpdate(now)
 	t.closeOthers(now)

@@ -2,8 +2,10 @@ package terminal
 
 import (
 	"testing"
+	"time"
 
 	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/rules"
 )
 
 // BenchmarkTransferSession measures the core's cost of a whole transfer
@@ -33,12 +35,16 @@ func BenchmarkTransferSession(b *testing.B) {
 }
 
 // BenchmarkRuleEvaluation measures one evaluation of every default rule
-// over a session, the work done on each session frame.
+// over a session, the work done on each session frame. The CONTRACT §9
+// inputs are set so that split-below-threshold and coached-by-phone run
+// their whole conditions.
 func BenchmarkRuleEvaluation(b *testing.B) {
 	h := newHarness(b)
 	h.term.HandleFrame(frame.New("START", "age", "45"))
 	s := h.term.sess
-	s.fn, s.amountMinor = "TRANSFER", 100000
+	s.fn, s.amountMinor, s.currency = "TRANSFER", 490000, "CNY"
+	s.pauseS, s.phoneOnAt = 90, h.clk.Now().Add(-2*time.Minute)
+	s.card24h = rules.CardHistory{Transfers: 2, AmountMinor: 980000, MinMinor: 490000, MaxMinor: 490000}
 	env := s.env(h.clk.Now())
 	rules := s.policy.OrderedRules()
 	b.ReportAllocs()

@@ -5,27 +5,16 @@ import (
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
-	"github.com/transferguard/transferguard/agent/pan"
 	"github.com/transferguard/transferguard/agent/scenario"
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/watchlist"
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
-// setList is a plain watchlist for tests; agent/watchlist is the real one.
-type setList map[string]bool
-
-func (s setList) HasAccount(n string) bool { return s["a"+pan.Digits(n)] }
-func (s setList) HasPhone(n string) bool   { return s["p"+pan.Digits(n)] }
-
-func listOf(w config.WatchlistConfig) setList {
-	s := setList{}
-	for _, a := range w.Accounts {
-		s["a"+pan.Digits(a)] = true
-	}
-	for _, p := range w.Phones {
-		s["p"+pan.Digits(p)] = true
-	}
-	return s
+// listOf is the real watchlist (agent/watchlist) of a policy's local
+// entries, so scenarios see the same number normalisation as the agent.
+func listOf(w config.WatchlistConfig) *watchlist.List {
+	return watchlist.New(w.Accounts, w.Phones)
 }
 
 func toFrame(e agenttest.Event) frame.Frame {

@@ -8,6 +8,7 @@ import (
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/pan"
+	"github.com/transferguard/transferguard/agent/rules"
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
@@ -104,6 +105,13 @@ type resumeOnly struct {
 	RemindEnd    time.Time          `json:"remind_end,omitzero"`
 	HelpOpen     bool               `json:"help_open,omitempty"`
 	Stopped      bool               `json:"stopped,omitempty"`
+	// Patterns (CONTRACT §9): the card's history is read at START, so it
+	// is carried, with the card's history key (a keyed hash, no number).
+	AmountAt  time.Time         `json:"amount_at,omitzero"`
+	PauseS    float64           `json:"pause_s,omitempty"`
+	PhoneOnAt time.Time         `json:"phone_on_at,omitzero"`
+	CardKey   string            `json:"card_key,omitempty"`
+	Card24h   rules.CardHistory `json:"card_24h"`
 }
 
 // shownNum is a card or account number as it may be stored: masked, and
@@ -158,6 +166,7 @@ func snapshotOf(s *session) snapshot {
 			AlertLevel: s.alertLevel, AlertReasons: s.alertReasons, Dispatch: s.dispatch, GuardName: s.guardName,
 			ETAS: s.etaS, Cleared: s.cleared, WarnOpen: s.warnOpen, RemindEnd: s.remindEnd,
 			HelpOpen: s.helpOpen, Stopped: s.stopped,
+			AmountAt: s.amountAt, PauseS: s.pauseS, PhoneOnAt: s.phoneOnAt, CardKey: s.cardKey, Card24h: s.card24h,
 		},
 	}
 	for _, r := range s.firedRules() {
@@ -209,6 +218,7 @@ func sessionOf(sn snapshot, p *config.Policy) *session {
 		s.alertLevel, s.alertReasons = m.AlertLevel, m.AlertReasons
 		s.dispatch, s.guardName, s.etaS, s.cleared = m.Dispatch, m.GuardName, m.ETAS, m.Cleared
 		s.warnOpen, s.remindEnd, s.helpOpen, s.stopped = m.WarnOpen, m.RemindEnd, m.HelpOpen, m.Stopped
+		s.amountAt, s.pauseS, s.phoneOnAt, s.cardKey, s.card24h = m.AmountAt, m.PauseS, m.PhoneOnAt, m.CardKey, m.Card24h
 	}
 	return s
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/transferguard/transferguard/agent/scenario"
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
+	"github.com/transferguard/transferguard/drivers/cardhistory"
 )
 
 var update = flag.Bool("update", false, "rewrite the scenario goldens (want.jsonl)")
@@ -55,8 +56,10 @@ func newHarness(t testing.TB, layers ...map[string]any) *harness {
 	}
 	h := &harness{t: t, clk: clock.NewFake(epoch), rec: &agenttest.Recorder{}, store: &agenttest.Sessions{}}
 	n := 0
+	hist := cardhistory.Open("", cardhistory.Options{}, zerolog.Nop()) // the real store, in memory
 	h.opts = Options{
 		Site: "S1", Terminal: "T1", Policy: p, Watchlist: listOf(p.Watchlist),
+		History: hist, HistoryKey: hist.Key(),
 		Clock: h.clk, Controller: h.rec, Display: h.rec, Publisher: h.rec, Status: h.rec,
 		Log: zerolog.Nop(), IDs: func() string { n++; return fmt.Sprintf("ID%04d", n) },
 		Sessions: h.store,

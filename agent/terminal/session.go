@@ -40,6 +40,13 @@ type session struct {
 	phoneSeen   bool
 	phoneListed bool
 
+	// Patterns across steps and sessions (CONTRACT §9).
+	amountAt  time.Time // last AMOUNT; zero before one
+	pauseS    float64   // last AMOUNT → CONFIRM, seconds; 0 before a CONFIRM
+	phoneOnAt time.Time // phone sensor ON since; zero while off
+	cardKey   string    // keyed hash of the card for the history; "" for none
+	card24h   rules.CardHistory
+
 	ended bool
 	fired map[string]bool // rules that fired at some point (sticky)
 	score int
@@ -111,6 +118,10 @@ func (s *session) env(now time.Time) *rules.Env {
 		Confirmed: s.confirmed, Transfers: s.transfers, Cancels: s.cancels,
 		Hour: local.Hour(), Weekday: int(local.Weekday()),
 		SessionS: now.Sub(s.started).Seconds(), Sensors: s.sensors,
+		PauseS: s.pauseS, Attempts: s.transfers, Card24h: s.card24h, SiteRegion: s.policy.SiteRegion,
+	}
+	if !s.phoneOnAt.IsZero() {
+		e.PhoneOnS = now.Sub(s.phoneOnAt).Seconds()
 	}
 	if !s.funcAt.IsZero() {
 		e.FuncS = now.Sub(s.funcAt).Seconds()

@@ -11,22 +11,29 @@ import (
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/pan"
+	"github.com/transferguard/transferguard/agent/phone"
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Options wires a Terminal. Every interface field is required except
-// Watchlist (nothing listed) and IDs (random ULIDs).
+// Watchlist (nothing listed), History (nothing remembered) and IDs (random
+// ULIDs).
 type Options struct {
 	Site, Terminal string
 	Policy         *config.Policy
 	Watchlist      Watchlist
-	Clock          clock.Clock
-	Controller     Controller
-	Display        Display
-	Publisher      Publisher
-	Status         StatusSink
-	Log            zerolog.Logger
+	// History keeps each card's transfer attempts over 24 hours, named by
+	// HMAC-SHA-256 under HistoryKey (hex, a secret of this terminal); with
+	// no key nothing is recorded.
+	History    History
+	HistoryKey string
+	Clock      clock.Clock
+	Controller Controller
+	Display    Display
+	Publisher  Publisher
+	Status     StatusSink
+	Log        zerolog.Logger
 	// IDs returns a new unique, time-sortable id (ULID) for sessions,
 	// alerts and messages.
 	IDs func() string
@@ -62,6 +69,9 @@ type Terminal struct {
 func New(o Options) *Terminal {
 	if o.Watchlist == nil {
 		o.Watchlist = emptyList{}
+	}
+	if o.History == nil || o.HistoryKey == "" {
+		o.History = noHistory{}
 	}
 	if o.IDs == nil {
 		o.IDs = NewULIDs(o.Clock)
@@ -143,6 +153,7 @@ func (t *Terminal) start(now time.Time, f frame.Frame) {
 	}
 	s := newSession(t.o.IDs(), t.policy, now)
 	s.applyStart(f.Value)
+	t.loadHistory(s, now)
 	s.remindEnd = now.Add(config.Seconds(s.policy.Timings.ReminderS))
 	t.sess = s
 	t.log.Info().Str("session", s.id).Str("channel", s.channel).Str("lang", s.lang).Msg("session started")
@@ -158,6 +169,7 @@ func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
 		s.funcAt = now
 		if s.fn == string(wire.FnTransfer) {
 			s.transfers++
+			s.pauseS, s.amountAt = 0, time.Time{}
 			s.warnOpen = true
 			t.hold(wire.HoldCoolingOff)
 		}
@@ -170,11 +182,15 @@ func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
 		if v, err := strconv.ParseInt(f.Value("minor"), 10, 64); err == nil && v >= 0 {
 			s.amountMinor = v
 		}
+		s.amountAt = now
 		if c := f.Value("cur"); c != "" {
 			s.currency = c
 		}
 	case wire.Confirm:
 		s.confirmed = true
+		if !s.amountAt.IsZero() {
+			s.pauseS = now.Sub(s.amountAt).Seconds()
+		}
 	case wire.Cancel:
 		s.cancels++
 		t.cancel(now)
@@ -184,7 +200,7 @@ func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
 		t.endSession(now, endEnd)
 		return
 	case wire.Sensor:
-		t.sensor(f)
+		t.sensor(now, f)
 	case wire.Key:
 		t.keyFrame(now, f.Value("key"))
 		return
@@ -195,13 +211,26 @@ func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
 	}
 }
 
-func (t *Terminal) sensor(f frame.Frame) {
+// sensor applies a SENSOR frame. For the phone sensor it remembers when
+// the call began (a repeated ON keeps the first time) and matches the
+// caller's number, in whatever spelling, against the watchlist.
+func (t *Terminal) sensor(now time.Time, f frame.Frame) {
 	s := t.sess
 	kind, on := f.Value("kind"), f.Value("state") == "ON"
+	was := s.sensors[kind]
 	s.sensors[kind] = on
-	if wire.SensorKind(kind) == wire.SensorPhoneCall && on {
+	if wire.SensorKind(kind) != wire.SensorPhoneCall {
+		return
+	}
+	switch {
+	case on && !was:
+		s.phoneOnAt = now
+	case !on:
+		s.phoneOnAt = time.Time{}
+	}
+	if on {
 		s.phoneSeen = true
-		if n := f.Value("number"); n != "" && t.o.Watchlist.HasPhone(n) {
+		if n := phone.NewNumber(f.Value("number")); !n.IsZero() && t.o.Watchlist.HasPhone(n.Reveal()) {
 			s.phoneListed = true
 		}
 	}

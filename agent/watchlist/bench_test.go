@@ -51,3 +51,19 @@ func BenchmarkHasAccount(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkHasPhone looks up caller numbers in several spellings in the
+// same list's 100,000 phones (phone.Normalize, then the hash).
+func BenchmarkHasPhone(b *testing.B) {
+	doc, err := ParseDocument(bigDocument(1_000_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	probes := []string{"+86 138-0013-8000", "008613800138000", "13800138000", "010-8888 7777"}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		_ = doc.List.HasPhone(probes[i%len(probes)])
+		i++
+	}
+}

@@ -26,8 +26,9 @@
 package watchlist
 
 import (
-	"bytes"
 	"slices"
+
+	"github.com/transferguard/transferguard/agent/phone"
 )
 
 // List is an immutable set of hashed accounts and phones. It is safe for
@@ -133,15 +134,14 @@ func NormalizeAccount(s string) string {
 	return string(appendAccount(nil, s))
 }
 
-// NormalizePhone keeps the digits of a phone number and removes the
-// Chinese country and trunk prefixes, so that "+86 138 0013 8000",
-// "0086-13800138000", "8613800138000" and "13800138000" are one entry, and
-// "+86 571 8888 8888" equals "0571-88888888":
-//
-//  1. keep ASCII digits only;
-//  2. drop a leading "0086"; or drop "86" when the text began with "+86";
-//     or drop "86" from a 13-digit number "861…" (a mobile written 86 1xx…);
-//  3. drop a single leading trunk "0" (not "00").
+// NormalizePhone is the form a phone number is hashed in: phone.Normalize
+// (so "+86 138 0013 8000", "0086-13800138000", "8613800138000" and
+// "13800138000" are one entry, and "+86 571 8888 8888" equals
+// "0571-88888888"), then a single trunk "0" dropped ("057188888888" →
+// "57188888888"). The dropped 0 keeps the hashes of lists stored before
+// phone.Normalize existed valid for every mainland number; numbers written
+// with "+" and another country code ("+1 650 555 0100") now keep their
+// international "00" and no longer collide with a mainland mobile.
 func NormalizePhone(s string) string {
 	return string(appendPhone(nil, s))
 }
@@ -159,31 +159,13 @@ func appendAccount[T ~string | ~[]byte](dst []byte, src T) []byte {
 // appendPhone appends the normalised phone number in src to dst.
 func appendPhone[T ~string | ~[]byte](dst []byte, src T) []byte {
 	start := len(dst)
-	dst = appendAccount(dst, src)
+	dst = phone.AppendNormalized(dst, src)
 	d := dst[start:]
-	cut := 0
-	switch {
-	case bytes.HasPrefix(d, []byte("0086")):
-		cut = 4
-	case plusCountry(src) && bytes.HasPrefix(d, []byte("86")):
-		cut = 2
-	case len(d) == 13 && bytes.HasPrefix(d, []byte("861")):
-		cut = 2
+	if len(d) > 0 && d[0] == '0' && (len(d) == 1 || d[1] != '0') {
+		n := copy(d, d[1:])
+		return dst[:start+n]
 	}
-	if rest := d[cut:]; len(rest) > 0 && rest[0] == '0' && (len(rest) == 1 || rest[1] != '0') {
-		cut++
-	}
-	n := copy(d, d[cut:])
-	return dst[:start+n]
-}
-
-// plusCountry reports whether src starts, after blanks, with "+86".
-func plusCountry[T ~string | ~[]byte](src T) bool {
-	i := 0
-	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
-		i++
-	}
-	return len(src)-i >= 3 && src[i] == '+' && src[i+1] == '8' && src[i+2] == '6'
+	return dst
 }
 
 // With returns a new list holding l's entries and the given ones; l is

@@ -18,7 +18,10 @@ func TestNormalizePhone(t *testing.T) {
 		{"0571-88888888", "57188888888"},
 		{"+86 571 8888 8888", "57188888888"},
 		{"(010) 1234-5678", "1012345678"},
-		{"+1 650 555 0100", "16505550100"},
+		{"+1 650 555 0100", "0016505550100"},
+		{"001-650-555-0100", "0016505550100"},
+		{"+86 (0)10 8888 7777", "1088887777"},
+		{"＋８６ １３８ ００１３ ８０００", "13800138000"},
 		{"phone", ""},
 	}
 	for _, tt := range tests {
@@ -181,5 +184,28 @@ func TestWith(t *testing.T) {
 	var none *List
 	if !none.With([]string{"622202123456789"}, nil).HasAccount("622202123456789") {
 		t.Fatal("With on a nil list")
+	}
+}
+
+// A caller number matches however the sensor and the document spell it.
+func TestPhoneSpellingsMatch(t *testing.T) {
+	doc, err := ParseDocument([]byte(`{"version":1,"issued":"2026-11-26T00:00:00Z",
+		"phones":["+86 138-0013-8000","+86 10 8888 7777","＋８６ １３９ ００１３ ９０００"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"13800138000", "008613800138000", "+86 138 0013 8000", "8613800138000",
+		"010-8888 7777", "(010) 88887777", "0086 10 88887777", "13900139000"} {
+		if !doc.List.HasPhone(n) {
+			t.Errorf("HasPhone(%q) = false, want true", n)
+		}
+	}
+	for _, n := range []string{"13800138001", "+1 380 0138 000", "1088887778"} {
+		if doc.List.HasPhone(n) {
+			t.Errorf("HasPhone(%q) = true, want false", n)
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { doc.List.HasPhone("+86 138-0013-8000") }); allocs != 0 {
+		t.Errorf("HasPhone allocates %.0f times", allocs)
 	}
 }

@@ -106,6 +106,7 @@ func assemble(o *options, sp serialport.Config, brokerURL string, st *stateDir, 
 	p.display = newDisplay(o, link, log)
 	p.term = terminal.New(terminal.Options{
 		Site: o.Site, Terminal: o.Terminal, Policy: rem.Policy(), Watchlist: rem.Watchlist(),
+		History: st.history, HistoryKey: st.history.Key(),
 		Clock: clock.Real{}, Controller: p.port, Display: p.display.show, Publisher: st.outbox, Status: link, Log: log,
 		Sessions: openSessions(o.StateDir, log), Boot: link.Boot(),
 	})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/drivers/cardhistory"
 	"github.com/transferguard/transferguard/drivers/docstore"
 	"github.com/transferguard/transferguard/drivers/outbox"
 )
@@ -26,9 +27,10 @@ const lockName = "tgagent.lock"
 // agent (CONTRACT §12): what cannot be written is held in memory and the
 // status says storage degraded.
 type stateDir struct {
-	outbox *outbox.Outbox
-	docs   *docs
-	lock   *os.File // nil when the directory could not hold a lock file
+	outbox  *outbox.Outbox
+	docs    *docs
+	history *cardhistory.Store // per-card 24-hour history (history.go)
+	lock    *os.File           // nil when the directory could not hold a lock file
 }
 
 // openState locks dir and opens what is in it. Its only error is another
@@ -49,12 +51,12 @@ func openState(dir string, log zerolog.Logger) (*stateDir, error) {
 		lock.Close()
 		return nil, fmt.Errorf("open outbox: %w", err)
 	}
-	return &stateDir{outbox: ob, docs: openDocs(filepath.Join(dir, "applied"), log), lock: lock}, nil
+	return &stateDir{outbox: ob, docs: openDocs(filepath.Join(dir, "applied"), log), history: openHistory(dir, log), lock: lock}, nil
 }
 
 // Close closes the outbox and releases the lock.
 func (s *stateDir) Close() error {
-	err := s.outbox.Close()
+	err := errors.Join(s.outbox.Close(), s.history.Close())
 	if s.lock != nil {
 		s.lock.Close() // releases the flock
 	}

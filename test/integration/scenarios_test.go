@@ -46,6 +46,13 @@ func TestScenarios(t *testing.T) {
 			t.Logf("%s: has touch or dispatch steps; played by the core test only", name)
 			continue
 		}
+		if d := playTime(t, text); d > maxPlay {
+			// Patterns over minutes and hours (CONTRACT §9) are played on
+			// the fake clock; patterns_test.go runs them through tgagent
+			// with shortened thresholds.
+			t.Logf("%s: takes %v in real time; played by the core test only", name, d)
+			continue
+		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			r := newRig(t, policyLayer(t, dir, adjust[name]))
@@ -78,6 +85,22 @@ func offLine(t *testing.T, text string) bool {
 		}
 	}
 	return false
+}
+
+// maxPlay is the longest scenario played here in real time.
+const maxPlay = 2 * time.Minute
+
+// playTime is how long the scenario's delays, waits and silences last.
+func playTime(t *testing.T, text string) time.Duration {
+	steps, err := scenario.Parse([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d time.Duration
+	for _, st := range steps {
+		d += st.Delay
+	}
+	return d
 }
 
 // events keeps the alert and session messages, in arrival order.
