@@ -68,6 +68,8 @@ type session struct {
 	choice   string // last choice: continue, stop, help; "" for none
 	choiceBy string // key or touch
 
+	qs questions // questions put to the customer (question.go)
+
 	endReason string
 	alertIDs  []string // every alert raised, in order
 	audit     []auditScreen
@@ -80,6 +82,7 @@ func newSession(id string, p *config.Policy, now time.Time) *session {
 	return &session{
 		id: id, policy: p, started: now, age: -1, currency: "CNY",
 		lang: p.DefaultLang, sensors: map[string]bool{}, fired: map[string]bool{},
+		qs: questions{answers: map[string]string{}},
 	}
 }
 
@@ -108,6 +111,7 @@ func (s *session) env(now time.Time) *rules.Env {
 		Confirmed: s.confirmed, Transfers: s.transfers, Cancels: s.cancels,
 		Hour: local.Hour(), Weekday: int(local.Weekday()),
 		SessionS: now.Sub(s.started).Seconds(), Sensors: s.sensors,
+		Answers: s.qs.answers,
 	}
 	if !s.funcAt.IsZero() {
 		e.FuncS = now.Sub(s.funcAt).Seconds()
