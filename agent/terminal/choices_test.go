@@ -28,6 +28,8 @@ func TestEveryChoiceInEveryState(t *testing.T) {
 			h.line("START age=45")
 			h.line("SENSOR kind=PHONE_CALL state=ON")
 			h.line("FUNC fn=TRANSFER")
+			h.line("PAYEE acct=6217001234567890123 new=1")
+			h.line("AMOUNT minor=2000000 cur=CNY")
 			h.advance(11*time.Second, false)
 		},
 	}
