@@ -1,6 +1,6 @@
 // Command tgcorpus makes and measures the efficacy corpus (docs/efficacy.md):
 //
-//	tgcorpus gen [-dir testdata/corpus]                 write the corpus (deterministic)
+//	tgcorpus gen [-dir testdata/corpus] [-lie 0.3] [-heard 0.7] [-seed N]   write the corpus (deterministic)
 //	tgcorpus efficacy [-dir …] [-config DOC.yaml] [-rules]   play it through the core and print the table
 //
 // It plays sessions through agent/terminal on a fake clock: no serial
@@ -32,21 +32,27 @@ func run(args []string) error {
 	dir := fs.String("dir", "testdata/corpus", "corpus directory")
 	doc := fs.String("config", "", "a policy layer (YAML) applied over the shipped defaults")
 	rules := fs.Bool("rules", false, "also print what each rule contributes (one run per rule switched off)")
+	o := corpus.DefaultOptions()
+	fs.Float64Var(&o.LieShare, "lie", o.LieShare, "gen: share of victims coached to lie")
+	fs.Float64Var(&o.PhoneHeard, "heard", o.PhoneHeard, "gen: share of calls the phone detector hears")
+	fs.Uint64Var(&o.Seed, "seed", o.Seed, "gen: RNG seed")
+	fs.IntVar(&o.PerScam, "per-scam", o.PerScam, "gen: sessions per scam type")
+	fs.IntVar(&o.Ordinary, "ordinary", o.Ordinary, "gen: ordinary sessions")
 	list := fs.Bool("list", false, "also list every ordinary session that alerted and every scam session that did not")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	switch args[0] {
 	case "gen":
-		return gen(*dir)
+		return gen(*dir, o)
 	case "efficacy":
 		return efficacy(*dir, *doc, *rules, *list)
 	}
 	return fmt.Errorf("unknown command %q: want gen or efficacy", args[0])
 }
 
-func gen(dir string) error {
-	c := corpus.Generate(corpus.DefaultOptions())
+func gen(dir string, o corpus.Options) error {
+	c := corpus.Generate(o)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type Options struct {
 
 // DefaultOptions make the committed corpus (testdata/corpus).
 func DefaultOptions() Options {
-	return Options{Seed: 20261201, PerScam: 60, Ordinary: 700, LieShare: 0.3,
+	return Options{Seed: 20261201, PerScam: 120, Ordinary: 2500, LieShare: 0.3,
 		PhoneHeard: 0.7, PayeeListed: 0.3, CallerListed: 0.2}
 }
 
