@@ -310,3 +310,23 @@ func (t *Terminal) sendAdvice(l wire.AdviceLevel, text string) {
 	t.o.Controller.Send(frame.New(wire.Advice, "level", string(l), "text", text))
 	t.log.Info().Str("session", t.sess.id).Str("level", string(l)).Msg("teller advice")
 }
+
+// PreviewQuestion is the question screen of question id as the customer
+// sees it on its channel, for tgscreen --preview and the layout tests.
+func PreviewQuestion(p *config.Policy, id, lang string, now time.Time) screen.Screen {
+	s := newSession("preview", p, now)
+	if q := p.Questions[id]; q != nil {
+		s.channel = q.Channel
+		s.qs.cur = &asked{q: q, at: now}
+	}
+	return buildQuestion(p, p.Lang(lang), s, now)
+}
+
+// previewQuestion is the first enabled question's screen (the purpose
+// question when shipped); a policy without questions gives an empty one.
+func previewQuestion(p *config.Policy, lang string, now time.Time) screen.Screen {
+	for _, q := range p.OrderedQuestions() {
+		return PreviewQuestion(p, q.ID, lang, now)
+	}
+	return buildQuestion(p, lang, nil, now)
+}
