@@ -14,7 +14,6 @@ pkgs=(
   openssl                         # DSSE interop test
   postgresql                      # tgdispatch store tests on PostgreSQL (dispatch/pgtest)
   chromium                        # tgdispatch console browser tests (test/e2e, chromedp)
-  npm                             # axe-core for the console's accessibility test (below)
   prometheus                      # real scrape of tgagent/tgdispatch --metrics (drivers/metrics)
   systemd                         # systemd-analyze verify of packaging/systemd units
 )
@@ -31,6 +30,13 @@ fi
 if ! command -v go >/dev/null; then
   echo "deps: Go 1.26 or later is required (https://go.dev/dl); /usr/local/go/bin must be on PATH" >&2
   exit 1
+fi
+# npm for axe-core: Debian's package, unless Node.js and npm are already
+# there (a NodeSource install conflicts with Debian's npm package).
+if ! command -v npm >/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
 # axe-core, injected into console pages by test/e2e's accessibility test.
 if [ ! -e "$(dirname "$0")/../test/e2e/.axe/node_modules/axe-core/axe.min.js" ]; then

@@ -252,9 +252,10 @@ func (p *Player) step(ctx context.Context, st scenario.Step) error {
 		}
 	case scenario.Raw:
 		return p.SendRaw(ctx, st.Raw)
-	case scenario.Touch, scenario.Dispatch:
-		// Neither travels on the serial line: a touch reaches the agent
-		// from its own screen, a dispatch from the guard console.
+	case scenario.Touch, scenario.Dispatch, scenario.Restart:
+		// None travels on the serial line: a touch reaches the agent from
+		// its own screen, a dispatch from the guard console, and an agent
+		// restart is the test harness killing the core.
 		p.out.event("skip", st.Line, st.Kind+" is played by the core tests only; nothing sent")
 	case scenario.Expect:
 		if err := p.Expect(ctx, st.Frame, st.Within); err != nil {

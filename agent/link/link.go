@@ -96,6 +96,20 @@ func (l *Link) remember(raw []byte) {
 	l.next = (l.next + 1) % Window
 }
 
+// Refused takes a delivered frame out of the window because the agent
+// refused it after all (NAK NO_SESSION, CONTRACT §14): refused frames are
+// not remembered, so its retransmission is looked at again instead of
+// being acknowledged as a duplicate.
+func (l *Link) Refused(raw []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, b := range l.recent {
+		if len(b) > 0 && bytes.Equal(b, raw) {
+			l.recent[i] = b[:0]
+		}
+	}
+}
+
 // forget empties the window.
 func (l *Link) forget() {
 	for i := range l.recent {

@@ -13,9 +13,10 @@
 //	touch continue                                            the customer touches a button on the agent's screen
 //	touch                                                     … or the screen outside every button
 //	dispatch claimed guard_name=王师傅 eta_s=120               a guard console's word on the session's alert
+//	+40s restart lost                                         the agent dies, is down 40 s, starts again (its resume snapshot lost)
 //
-// touch and dispatch do not travel on the serial line: the core's tests
-// play them, tgsim reports them as skipped.
+// touch, dispatch and restart do not travel on the serial line: the core's
+// tests play them, tgsim reports them as skipped.
 package scenario
 
 import (
@@ -43,7 +44,14 @@ const (
 	// Dispatch: a guard console's dispatch for the session's alert; Frame
 	// holds state= and the other dispatch fields.
 	Dispatch = "dispatch"
+	// Restart: the agent dies (SIGKILL) and starts again over the same
+	// state directory after Delay; Choice is RestartLost when the resume
+	// snapshot is lost meanwhile, "" when it is kept.
+	Restart = "restart"
 )
+
+// RestartLost is the restart variant whose resume snapshot is gone.
+const RestartLost = "lost"
 
 // DefaultWithin is how long an expect waits when the line gives no
 // `within`.
@@ -124,6 +132,15 @@ func ParseLine(line string) (Step, error) {
 			return Step{}, fmt.Errorf("touch takes at most one button id, e.g. touch continue")
 		}
 		st.Kind = Touch
+		if len(words) == 2 {
+			st.Choice = words[1]
+		}
+		return st, nil
+	case Restart:
+		if len(words) > 2 || (len(words) == 2 && words[1] != RestartLost) {
+			return Step{}, fmt.Errorf("restart takes nothing or %q, e.g. +3s restart", RestartLost)
+		}
+		st.Kind = Restart
 		if len(words) == 2 {
 			st.Choice = words[1]
 		}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/agent/pan"
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
@@ -118,7 +117,8 @@ func (t *Terminal) envelope(now time.Time, typ wire.MessageType, alertID string,
 func (t *Terminal) fillSession(a *envelope.Alert, s *session) {
 	key := s.policy.Alerts.CorrelationKey
 	a.Session, a.Channel, a.Held = s.id, s.channel, s.holds.risk()
-	a.Customer = &envelope.Customer{Card: s.card.Masked(), Region: s.region, CardKey: pan.Key(key, s.card.Reveal())}
+	card, payee := s.cardOut(key), s.payeeOut(key)
+	a.Customer = &envelope.Customer{Card: card.Masked, Region: s.region, CardKey: card.Key}
 	if s.age >= 0 {
 		age := s.age
 		a.Customer.Age = &age
@@ -126,8 +126,8 @@ func (t *Terminal) fillSession(a *envelope.Alert, s *session) {
 	if s.fn != "" || s.payeeSet || s.amountMinor > 0 {
 		a.Txn = &envelope.Txn{
 			Fn: s.fn, AmountMinor: s.amountMinor, Currency: s.currency,
-			Payee: s.payee.Masked(), PayeeListed: s.payeeListed, PayeeNew: s.payeeNew,
-			PayeeKey: pan.Key(key, s.payee.Reveal()),
+			Payee: payee.Masked, PayeeListed: s.payeeListed, PayeeNew: s.payeeNew,
+			PayeeKey: payee.Key,
 		}
 	}
 	a.State, a.Choice = txnState(s), s.choice

@@ -6,6 +6,7 @@ import (
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/pan"
+	"github.com/transferguard/transferguard/agent/scenario"
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
 )
@@ -37,3 +38,4 @@ func toFrame(e agenttest.Event) frame.Frame {
 
 type screenT = screen.Screen
 type messageT = envelope.Message
+type scenarioStep = scenario.Step

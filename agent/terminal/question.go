@@ -330,3 +330,48 @@ func previewQuestion(p *config.Policy, lang string, now time.Time) screen.Screen
 	}
 	return buildQuestion(p, lang, nil, now)
 }
+
+// snapAsked is one asked question in a stored session (persist.go); a
+// phone answer is stored masked, as on the record.
+type snapAsked struct {
+	Q        string    `json:"q"`
+	Input    string    `json:"input,omitempty"`
+	Record   string    `json:"record,omitempty"`
+	Listed   bool      `json:"listed,omitempty"`
+	By       string    `json:"by,omitempty"`
+	Asked    time.Time `json:"asked"`
+	Answered time.Time `json:"answered,omitzero"`
+	TimedOut bool      `json:"timed_out,omitempty"`
+}
+
+func (qs *questions) snapshot() []snapAsked {
+	var out []snapAsked
+	for _, a := range qs.list {
+		out = append(out, snapAsked{Q: a.q.ID, Input: a.input, Record: a.record, Listed: a.listed, By: a.by,
+			Asked: a.at, Answered: a.answered, TimedOut: a.timedOut})
+	}
+	return out
+}
+
+// restore rebuilds the questions of a stored session under policy p; a
+// question p no longer has is dropped (its answer with it).
+func (qs *questions) restore(sn snapshot, p *config.Policy) {
+	for _, x := range sn.Questions {
+		q := p.Questions[x.Q]
+		if q == nil {
+			continue
+		}
+		a := &asked{q: q, at: x.Asked, input: x.Input, record: x.Record, listed: x.Listed, by: x.By,
+			answered: x.Answered, timedOut: x.TimedOut}
+		qs.list = append(qs.list, a)
+		if x.Input != "" {
+			qs.answers[x.Q] = x.Input
+		}
+		if m := sn.More; m != nil && m.QuestionCur == x.Q {
+			qs.cur = a
+		}
+	}
+	if sn.More != nil {
+		qs.settled = sn.More.QSettled
+	}
+}

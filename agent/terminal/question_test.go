@@ -148,3 +148,23 @@ func lastRecord(t *testing.T, h *harness) envelope.SessionRecord {
 	}
 	return rec
 }
+
+// Questions survive an agent restart: an answer given is not asked again,
+// the waiting question is still waiting, and both are on the record.
+func TestQuestionsSurviveRestart(t *testing.T) {
+	h := counterLarge(t)
+	h.line("ANSWER q=caller_claims_authority a=no")
+	h.restart(scenarioRestart(2*time.Second, ""))
+	h.line("HB up=1")
+	if asks := h.rec.Frames("ASK"); len(asks) != 2 {
+		t.Fatalf("%d ASK frames, want 2 (the answered question is not asked again)", len(asks))
+	}
+	h.line("ANSWER q=guided_by_phone a=yes")
+	if h.term.sess == nil || h.term.sess.level != wire.LevelHigh {
+		t.Fatal("an answer to the question waiting before the restart did not count")
+	}
+	h.line("END")
+	if rec := lastRecord(t, h); len(rec.Answers) < 2 || rec.Answers[0].A != "no" || rec.Answers[1].A != "yes" {
+		t.Errorf("record answers %+v, want caller_claims_authority=no, guided_by_phone=yes", rec.Answers)
+	}
+}

@@ -40,6 +40,7 @@ func (t *Terminal) decide(now time.Time) wire.ScreenName {
 // render decides the screen and, when it differs from the one shown, tells
 // the display and the controller and records it for the audit.
 func (t *Terminal) render(now time.Time) {
+	defer t.persist(now)
 	t.renderedAt = now
 	name := t.decide(now)
 	sid := ""

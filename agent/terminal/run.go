@@ -8,6 +8,7 @@ import (
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // Update is a new effective configuration from bank IT. A nil field
@@ -26,8 +27,9 @@ type Inputs struct {
 	Shown    <-chan uint64             // the display drew the screen with this seq
 	// FrameDone, if set, is called after each frame is fully handled (its
 	// alert, if any, is durable): the serial adapter holds the ACK until
-	// then, so an acknowledged frame is never lost in a crash.
-	FrameDone func()
+	// then, so an acknowledged frame is never lost in a crash. nak is ""
+	// for an ACK, or the reason the frame is refused (NO_SESSION).
+	FrameDone func(nak wire.NakReason)
 }
 
 // Run serialises every input and timer onto one goroutine until ctx ends.
@@ -40,9 +42,9 @@ func (t *Terminal) Run(ctx context.Context, in Inputs) error {
 		case <-ctx.Done():
 			return nil
 		case f := <-in.Frames:
-			t.HandleFrame(f)
+			nak := t.HandleFrame(f)
 			if in.FrameDone != nil {
-				in.FrameDone()
+				in.FrameDone(nak)
 			}
 		case d := <-in.Display:
 			t.HandleInput(d)

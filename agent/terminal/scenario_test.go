@@ -18,6 +18,7 @@ import (
 	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/link"
 	"github.com/transferguard/transferguard/agent/scenario"
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
@@ -39,6 +40,9 @@ type harness struct {
 	clk    *clock.Fake
 	rec    *agenttest.Recorder
 	term   *Terminal
+	opts   Options // to build the Terminal again at a restart step
+	store  *agenttest.Sessions
+	boots  int
 	seq    uint16
 	lastHB time.Time
 }
@@ -49,15 +53,35 @@ func newHarness(t testing.TB, layers ...map[string]any) *harness {
 	if err != nil {
 		t.Fatalf("policy: %v", err)
 	}
-	h := &harness{t: t, clk: clock.NewFake(epoch), rec: &agenttest.Recorder{}}
+	h := &harness{t: t, clk: clock.NewFake(epoch), rec: &agenttest.Recorder{}, store: &agenttest.Sessions{}}
 	n := 0
-	h.term = New(Options{
+	h.opts = Options{
 		Site: "S1", Terminal: "T1", Policy: p, Watchlist: listOf(p.Watchlist),
 		Clock: h.clk, Controller: h.rec, Display: h.rec, Publisher: h.rec, Status: h.rec,
 		Log: zerolog.Nop(), IDs: func() string { n++; return fmt.Sprintf("ID%04d", n) },
-	})
+		Sessions: h.store,
+	}
+	h.boot()
 	h.lastHB = epoch
 	return h
+}
+
+// boot starts the agent's core, the first time or again after a restart
+// over the same session store (what the state directory keeps).
+func (h *harness) boot() {
+	h.boots++
+	h.opts.Boot = fmt.Sprintf("BOOT%d", h.boots)
+	h.term = New(h.opts)
+}
+
+// restart is the agent killed and started again after st.Delay, during
+// which nothing runs; with `restart lost` the resume snapshot is gone.
+func (h *harness) restart(st scenario.Step) {
+	h.clk.Advance(st.Delay)
+	if st.Choice == scenario.RestartLost {
+		h.store.Delete(SnapshotResume)
+	}
+	h.boot()
 }
 
 // advance moves the clock by d, ticking at every deadline on the way; a
@@ -92,7 +116,11 @@ func (h *harness) send(st scenario.Step) {
 	f := st.Frame
 	f.Seq = h.seq
 	h.seq++
-	h.term.HandleFrame(f)
+	// The serial driver writes a NAK instead of the ACK when the core
+	// refuses the frame; ACKs are left out of the goldens.
+	if nak := h.term.HandleFrame(f); nak != "" {
+		h.rec.Send(link.Nak(int(f.Seq), nak))
+	}
 }
 
 func scenarioFrame(line string) scenario.Step {
@@ -141,6 +169,8 @@ func (h *harness) play(steps []scenario.Step) {
 		case scenario.Dispatch:
 			h.advance(st.Delay, false)
 			h.term.HandleDispatch(h.dispatchOf(st))
+		case scenario.Restart:
+			h.restart(st)
 		}
 	}
 }

@@ -76,6 +76,9 @@ type session struct {
 	// others are the panic and tamper alerts raised during the session;
 	// each gets its final alert_update when the session ends.
 	others []envelope.Alert
+	// restored: the masked card and payee of a session restored after an
+	// agent restart, whose whole numbers are gone (persist.go).
+	restored restoredNums
 }
 
 func newSession(id string, p *config.Policy, now time.Time) *session {

@@ -30,6 +30,11 @@ type Options struct {
 	// IDs returns a new unique, time-sortable id (ULID) for sessions,
 	// alerts and messages.
 	IDs func() string
+	// Sessions, if set, keeps the open session across a restart of the
+	// agent (restart.go); Boot is this run's id, sent in the agent's HELLO
+	// (the same id as in the MQTT status).
+	Sessions SessionStore
+	Boot     string
 }
 
 // Terminal is the state of one terminal. It is not safe for concurrent
@@ -46,6 +51,9 @@ type Terminal struct {
 	shown      screen.Screen // last screen decided
 	renderedAt time.Time     // when the screen was last decided
 	seq        uint64
+	saved      persisted     // what the session store holds
+	greeted    bool          // the agent's HELLO went out
+	pending    []frame.Frame // for the controller once the link is up (restart.go)
 	turns      atomic.Uint64 // Run's completed loop turns, the one field other goroutines read
 }
 
@@ -65,6 +73,7 @@ func New(o Options) *Terminal {
 		nextHB: now.Add(config.Seconds(o.Policy.Timings.HeartbeatS)),
 	}
 	o.Status.SetLink(false)
+	t.recoverSession(now)
 	t.render(now)
 	return t
 }
@@ -91,13 +100,16 @@ func (t *Terminal) SetWatchlist(w Watchlist) {
 func (t *Terminal) Screen() screen.Screen { return t.shown }
 
 // HandleFrame processes one valid, de-duplicated frame from the controller.
-func (t *Terminal) HandleFrame(f frame.Frame) {
+// It returns the NAK reason when the frame cannot be acted on (NO_SESSION),
+// "" when the frame is to be acknowledged.
+func (t *Terminal) HandleFrame(f frame.Frame) wire.NakReason {
 	now := t.o.Clock.Now()
 	t.lastRx = now
 	if !t.linkUp {
 		t.linkUp = true
 		t.o.Status.SetLink(true)
 		t.log.Info().Msg("serial link up")
+		t.greet()
 		t.resendAdvice(now)
 	}
 	switch f.Type {
@@ -110,14 +122,12 @@ func (t *Terminal) HandleFrame(f frame.Frame) {
 	case wire.HB:
 	default:
 		if t.sess == nil {
-			if f.Type != wire.End && f.Type != wire.Sensor {
-				t.log.Warn().Str("type", string(f.Type)).Msg("frame outside a session ignored")
-			}
-			return
+			return t.noSession(f)
 		}
 		t.sessionFrame(now, f)
 	}
 	t.render(now)
+	return ""
 }
 
 func (t *Terminal) hello(now time.Time, f frame.Frame) {

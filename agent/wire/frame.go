@@ -62,6 +62,13 @@ const (
 	NakNoSession NakReason = "NO_SESSION"
 )
 
+// Role is the role= of a HELLO: the agent's own HELLO after it starts
+// carries role=agent (CONTRACT §14); a controller's HELLO has none.
+type Role string
+
+// RoleAgent marks the agent's HELLO.
+const RoleAgent Role = "agent"
+
 // Function is the fn= of a FUNC frame.
 type Function string
 

@@ -107,6 +107,7 @@ func assemble(o *options, sp serialport.Config, brokerURL string, st *stateDir, 
 	p.term = terminal.New(terminal.Options{
 		Site: o.Site, Terminal: o.Terminal, Policy: rem.Policy(), Watchlist: rem.Watchlist(),
 		Clock: clock.Real{}, Controller: p.port, Display: p.display.show, Publisher: st.outbox, Status: link, Log: log,
+		Sessions: openSessions(o.StateDir, log), Boot: link.Boot(),
 	})
 	return p, nil
 }

@@ -28,7 +28,7 @@ func TestAckWaitsForProcessing(t *testing.T) {
 		t.Fatalf("agent answered %s %v before the frame was processed", r.Type, r.Fields)
 	case <-time.After(100 * time.Millisecond):
 	}
-	a.port.Processed()
+	a.port.Processed("")
 	if r := p.expect(t); r.Type != "ACK" || r.Value("ref") != "1" {
 		t.Fatalf("got %s %v, want ACK ref=1", r.Type, r.Fields)
 	}
@@ -74,10 +74,38 @@ func TestAckPrecedesFramesCausedByTheFrame(t *testing.T) {
 		t.Fatalf("agent wrote %s %v before the frame was processed and ACKed", r.Type, r.Fields)
 	case <-time.After(100 * time.Millisecond):
 	}
-	a.port.Processed()
+	a.port.Processed("")
 	for _, want := range []wire.FrameType{wire.Ack, wire.Hold, wire.Screen} {
 		if r := p.expect(t); r.Type != want {
 			t.Fatalf("got %s %v, want %s (the ACK of the frame first, then what it caused)", r.Type, r.Fields, want)
 		}
+	}
+}
+
+// A frame the consumer cannot act on (CONFIRM with no session open, after
+// an agent restart) is answered NAK NO_SESSION instead of its ACK, and is
+// not remembered: the same bytes sent again are looked at again, not
+// acknowledged as a duplicate of a frame that did nothing (CONTRACT §14).
+func TestNakWhenConsumerRefuses(t *testing.T) {
+	p := newPeer(t)
+	path := filepath.Join(t.TempDir(), "ttyTG")
+	p.link(t, path)
+	a := startPort(t, path, func(c *Config) { c.AckWhenProcessed = 5 * time.Second })
+	a.expectState(t, true)
+
+	confirm := enc(t, 5, wire.Confirm)
+	p.write(t, confirm)
+	a.expectDelivered(t)
+	a.port.Processed(wire.NakNoSession)
+	if r := p.expect(t); r.Type != wire.Nak || r.Value("ref") != "5" || r.Value("reason") != string(wire.NakNoSession) {
+		t.Fatalf("got %s %v, want NAK ref=5 reason=NO_SESSION", r.Type, r.Fields)
+	}
+	p.write(t, confirm)
+	if f := a.expectDelivered(t); f.Type != wire.Confirm {
+		t.Fatalf("the retransmitted CONFIRM delivered as %s", f.Type)
+	}
+	a.port.Processed("")
+	if r := p.expect(t); r.Type != wire.Ack || r.Value("ref") != "5" {
+		t.Fatalf("got %s %v, want ACK ref=5 once the consumer acted on it", r.Type, r.Fields)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"go.bug.st/serial"
 
 	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/agent/link"
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
@@ -89,33 +90,40 @@ func (p *Port) deliverOne(ctx context.Context, sp serial.Port, out chan<- frame.
 	case <-ctx.Done():
 		return false, nil // never taken: no ACK, the controller sends it again
 	}
-	if !p.awaitProcessed(ctx, it.frame.Type) {
+	ok, nak := p.awaitProcessed(ctx, it.frame.Type)
+	if !ok {
 		return false, nil // shutting down before the core acted on it: no ACK
 	}
-	ack := [1]frame.Frame{it.reply}
-	return true, p.write(sp, ack[:])
+	reply := [1]frame.Frame{it.reply}
+	if nak != "" {
+		reply[0] = link.Nak(int(it.frame.Seq), nak)
+		p.link.Refused(it.raw)
+		p.obs.Refused(nak)
+	}
+	return true, p.write(sp, reply[:])
 }
 
 // awaitProcessed waits until the consumer reports the frame done, or
-// Config.AckWhenProcessed at most, and says whether the ACK may go. It
+// Config.AckWhenProcessed at most, and says whether the answer may go and
+// the consumer's refusal, if any (a late frame is acknowledged). It
 // does not stop at ctx's end: the agent stops the serial link before the
 // core, so the core still finishes the frame it took. A frame still not
 // done when the bound passes during shutdown is not acknowledged; outside
 // shutdown it is, with a warning, because the contract's 50 ms answer wins
 // (the consumer has taken the frame and acts on it before it stops).
-func (p *Port) awaitProcessed(ctx context.Context, typ wire.FrameType) bool {
+func (p *Port) awaitProcessed(ctx context.Context, typ wire.FrameType) (ok bool, nak wire.NakReason) {
 	t := time.NewTimer(p.cfg.AckWhenProcessed)
 	defer t.Stop()
 	select {
-	case <-p.done:
-		return true
+	case nak := <-p.done:
+		return true, nak
 	case <-t.C:
 	}
 	if ctx.Err() != nil {
-		return false
+		return false, ""
 	}
 	p.log.Warn().Str("type", string(typ)).Dur("waited", p.cfg.AckWhenProcessed).Msg("frame not processed in time; acknowledged anyway")
-	return true
+	return true, ""
 }
 
 // onResult is the decoder callback: it collects the link's reply and, for
@@ -133,7 +141,11 @@ func (p *Port) onResult(r frame.Result) {
 		p.obs.Received(r.Frame.Type)
 	}
 	if p.cfg.AckWhenProcessed > 0 {
-		p.rx.items = append(p.rx.items, item{reply: reply, deliver: deliver, frame: r.Frame})
+		it := item{reply: reply, deliver: deliver, frame: r.Frame}
+		if deliver {
+			it.raw = append([]byte(nil), r.Raw...)
+		}
+		p.rx.items = append(p.rx.items, it)
 	}
 	p.logRefusal(r, reply)
 }

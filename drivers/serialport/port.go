@@ -18,6 +18,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/link"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 const (
@@ -37,15 +38,15 @@ type Port struct {
 	queue chan frame.Frame
 	up    atomic.Bool
 
-	dropped  atomic.Uint64 // outbound frames dropped since last logged
-	wmu      sync.Mutex    // serialises stamping and writing
-	wbuf     []byte        // encode buffer, under wmu
-	ackFirst sync.Mutex    // held from a frame's delivery to its ACK: the writer's frames wait behind it
-	rx       receiver      // read-loop state, Run's goroutine only
-	done     chan struct{} // Processed signals, with Config.AckWhenProcessed
-	failing  bool          // open is failing: log only the first failure
-	refusing bool          // last received frame was refused: log only the first
-	obs      Observer      // set before Run; see Observe
+	dropped  atomic.Uint64       // outbound frames dropped since last logged
+	wmu      sync.Mutex          // serialises stamping and writing
+	wbuf     []byte              // encode buffer, under wmu
+	ackFirst sync.Mutex          // held from a frame's delivery to its ACK: the writer's frames wait behind it
+	rx       receiver            // read-loop state, Run's goroutine only
+	done     chan wire.NakReason // Processed signals, with Config.AckWhenProcessed
+	failing  bool                // open is failing: log only the first failure
+	refusing bool                // last received frame was refused: log only the first
+	obs      Observer            // set before Run; see Observe
 }
 
 // receiver is the scratch state of the read loop.
@@ -64,6 +65,7 @@ type item struct {
 	reply   frame.Frame
 	deliver bool
 	frame   frame.Frame
+	raw     []byte // a copy of the delivered frame's bytes, to forget it if the consumer refuses it
 }
 
 // New returns a Port for cfg, with zero fields of cfg set to defaults. The
@@ -75,7 +77,7 @@ func New(cfg Config, log zerolog.Logger) *Port {
 		link:  link.New(),
 		queue: make(chan frame.Frame, QueueLen),
 		wbuf:  make([]byte, 0, 4*frame.MaxLen),
-		done:  make(chan struct{}, 1),
+		done:  make(chan wire.NakReason, 1),
 		obs:   nopObserver{},
 	}
 	p.rx.emit = p.onResult
@@ -84,12 +86,14 @@ func New(cfg Config, log zerolog.Logger) *Port {
 
 // Processed tells the port that the consumer has finished with the last
 // frame it received from out (for the agent: the decision is made and any
-// alert is fsync'd in the outbox). With Config.AckWhenProcessed the ACK is
-// written only then, so an ACK means nothing can be lost. Safe to call from
-// any goroutine; extra calls are ignored.
-func (p *Port) Processed() {
+// alert is fsync'd in the outbox). With Config.AckWhenProcessed the answer
+// is written only then, so an ACK means nothing can be lost: an ACK when
+// nak is "", else a NAK with that reason (the agent could not act on the
+// frame: NO_SESSION), and the frame is not remembered as a duplicate.
+// Safe to call from any goroutine; extra calls are ignored.
+func (p *Port) Processed(nak wire.NakReason) {
 	select {
-	case p.done <- struct{}{}:
+	case p.done <- nak:
 	default:
 	}
 }

@@ -73,7 +73,7 @@ func offLine(t *testing.T, text string) bool {
 		t.Fatal(err)
 	}
 	for _, st := range steps {
-		if st.Kind == scenario.Touch || st.Kind == scenario.Dispatch {
+		if st.Kind == scenario.Touch || st.Kind == scenario.Dispatch || st.Kind == scenario.Restart {
 			return true
 		}
 	}

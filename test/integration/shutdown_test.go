@@ -89,7 +89,7 @@ func (r *rig) resend(t *testing.T, pairs []panicPair) {
 // TestSigtermDuringPanicBurst: 20 rounds of a PANIC burst with SIGTERM sent
 // in the middle of it, the agent restarted and the controller sending again
 // what was not ACKed. Every PANIC the agent ACKed has its alert at the
-// broker: an ACK means the alert is safe (docs/security-runtime.md).
+// broker: an ACK means the alert is safe (docs/security.md).
 func TestSigtermDuringPanicBurst(t *testing.T) {
 	t.Parallel()
 	const rounds, perRound = 20, 10
