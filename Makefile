@@ -1,5 +1,5 @@
 # transferguard — see README.md. Every target installs what it needs.
-.PHONY: build test quick bench demo fuzz clean
+.PHONY: build test quick bench demo fuzz efficacy clean
 
 build:
 	go build -o bin/ ./cmd/...
@@ -20,6 +20,10 @@ demo:
 FUZZTIME ?= 30s
 fuzz:
 	bash scripts/fuzz.sh $(FUZZTIME)
+
+# The efficacy table of the shipped defaults over testdata/corpus (docs/efficacy.md).
+efficacy:
+	go run ./cmd/tgcorpus efficacy -rules
 
 clean:
 	rm -rf bin

@@ -38,9 +38,18 @@ const Help = `commands (anything else is a scenario line, e.g. START channel=ATM
   confirm | cancel      CONFIRM | CANCEL
   done [fail]           DONE result=OK (or FAIL)
   end | panic           END | PANIC
+  answer Q A            ANSWER q=Q a=A: the teller's answer to an ASK (yes, no, digits, a choice id, none)
   again                 send the last frame again, same seq and bytes
   wait 5s | silence 16s let time pass, with or without heartbeats
   help | quit`
+
+// TellerHelp introduces the counter mode (tgsim --counter): the person at
+// the keyboard plays the teller system.
+const TellerHelp = `counter mode: you are the teller. Start a customer with "counter AGE", then e.g.
+"transfer 60000" and "payee 6217001234567890123 new". The agent's questions appear as
+  ? ASK <q> (<kind>): <text>
+put each to the customer and type the answer: answer <q> yes|no|<phone digits>|none.
+ADVICE lines say what to do next.`
 
 // ErrQuit is returned by Expand for "quit".
 var ErrQuit = errors.New("quit")
@@ -114,6 +123,11 @@ func Expand(line string) ([]scenario.Step, error) {
 		return []scenario.Step{send("KEY", "key", k)}, nil
 	case "confirm", "cancel", "end", "panic":
 		return []scenario.Step{send(wire.FrameType(strings.ToUpper(w[0])))}, nil
+	case "answer":
+		if len(w) != 3 {
+			return nil, fmt.Errorf("answer Q A, e.g. answer guided_by_phone no")
+		}
+		return []scenario.Step{send(wire.Answer, "q", w[1], "a", w[2])}, nil
 	case "done":
 		result := "OK"
 		if strings.EqualFold(arg(1), "fail") {

@@ -27,6 +27,8 @@ func TestExpand(t *testing.T) {
 		{"key cancel", []string{"KEY key=CANCEL"}},
 		{"key help", []string{"KEY key=F8"}},
 		{"key f3", []string{"KEY key=F3"}},
+		{"answer guided_by_phone no", []string{"ANSWER q=guided_by_phone a=no"}},
+		{"answer caller_number 13800138000", []string{"ANSWER q=caller_number a=13800138000"}},
 		{"key Enter", []string{"KEY key=ENTER"}},
 		{"confirm", []string{"CONFIRM"}},
 		{"cancel", []string{"CANCEL"}},

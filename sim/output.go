@@ -12,6 +12,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/pan"
+	"github.com/transferguard/transferguard/agent/wire"
 )
 
 // printer writes what the Player does and sees, one line per item, either
@@ -76,6 +77,7 @@ func (o *printer) received(r Received, latency time.Duration, hb bool) {
 	if r.Frame.Type == "NAK" {
 		text = "← NAK" + fieldText(r.Frame) + "  !"
 	}
+	text += tellerNote(r.Frame)
 	o.emit(l, text)
 }
 
@@ -150,4 +152,23 @@ var longDigits = regexp.MustCompile(`[0-9]{13,19}`)
 // as first 6 and last 4.
 func maskDigits(s string) string {
 	return longDigits.ReplaceAllStringFunc(s, pan.Mask)
+}
+
+// tellerNote is a line for the person playing the teller under an ASK or
+// ADVICE frame: the question to put, or what to do now.
+func tellerNote(f frame.Frame) string {
+	switch f.Type {
+	case wire.Ask:
+		how := "yes|no"
+		switch wire.QuestionKind(f.Value("kind")) {
+		case wire.QuestionPhone:
+			how = "<digits>|none"
+		case wire.QuestionChoice:
+			how = f.Value("choices")
+		}
+		return fmt.Sprintf("\n  ? ASK %s (%s): %s   → answer %s %s", f.Value("q"), f.Value("kind"), f.Value("text"), f.Value("q"), how)
+	case wire.Advice:
+		return fmt.Sprintf("\n  ! ADVICE %s: %s", f.Value("level"), f.Value("text"))
+	}
+	return ""
 }

@@ -128,6 +128,12 @@ func unknownKeys(path string, v any, t reflect.Type, problems *[]string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if list, ok := v.([]any); ok && t.Kind() == reflect.Slice {
+		for i, e := range list {
+			unknownKeys(fmt.Sprintf("%s[%d]", path, i), e, t.Elem(), problems)
+		}
+		return
+	}
 	m, ok := v.(map[string]any)
 	if !ok {
 		return
@@ -228,6 +234,7 @@ func (p *Policy) validate() []string {
 	}
 	pr = append(pr, p.validateLanguages()...)
 	pr = append(pr, p.validateRules()...)
+	pr = append(pr, p.validateQuestions()...)
 	return pr
 }
 

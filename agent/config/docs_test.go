@@ -45,7 +45,7 @@ func walkKeys(path string, t reflect.Type, out *[]string) {
 		switch {
 		case strings.HasSuffix(path, "screens"):
 			placeholder = "<lang>"
-		case strings.HasSuffix(path, ".text"), strings.HasSuffix(path, ".advice"):
+		case strings.HasSuffix(path, ".text"), strings.HasSuffix(path, ".advice"), strings.HasSuffix(path, ".hint"):
 			*out = append(*out, path+".<lang>")
 			return
 		}

@@ -32,9 +32,16 @@ type Policy struct {
 	// is a top-level key because "site" is the site id in the header of
 	// signed documents.
 	SiteRegion string `json:"site_region"`
+	// Questions are put to the customer on the ATM screen or through the
+	// teller (CONTRACT §8, §15); agent/config/questions.go.
+	Questions map[string]*Question `json:"questions"`
+	// TellerAdvice is what an ADVICE frame tells a teller when the session's
+	// level changes, by advice level (info, caution, stop) and language.
+	TellerAdvice map[string]map[string]string `json:"teller_advice"`
 
-	loc     *time.Location
-	ordered []*Rule
+	loc      *time.Location
+	ordered  []*Rule
+	orderedQ []*Question
 }
 
 // Timings are the durations of the customer-facing flow, in seconds so a

@@ -44,7 +44,7 @@ func newHeld(t *testing.T, trusted bool) *held {
 		Clock: h.clk, Controller: h.rec, Display: h.rec, Publisher: h.rec, Status: h.rec, Log: zerolog.Nop(),
 		IDs: func() string { n++; return fmt.Sprintf("ID%04d", n) }})
 	h.gate = dispatchauth.NewGate(h.v, zerolog.Nop())
-	for i, l := range []string{"START age=67 card=6222021234563445 lang=zh", "SENSOR kind=PHONE_CALL state=ON", "FUNC fn=TRANSFER"} {
+	for i, l := range []string{"START age=67 card=6222021234563445 lang=zh", "SENSOR kind=PHONE_CALL state=ON", "FUNC fn=TRANSFER", "PAYEE acct=6217001234567890123 new=1", "AMOUNT minor=2000000 cur=CNY"} {
 		st, err := scenario.ParseLine(l)
 		if err != nil {
 			t.Fatal(err)

@@ -116,6 +116,8 @@ type SessionRecord struct {
 	Score    int           `json:"score"`
 	Rules    []string      `json:"rules,omitempty"`
 	Screens  []ScreenShown `json:"screens"`
+	// Answers are the questions put to the customer, in the order asked.
+	Answers []Answer `json:"answers,omitempty"`
 }
 
 // ScreenShown is one screen in a session's audit: when it appeared, how

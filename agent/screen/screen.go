@@ -59,6 +59,9 @@ type Screen struct {
 	// Pictogram names a vector pictogram the display draws beside the
 	// title, so someone who reads poorly still gets the message.
 	Pictogram Pictogram `json:"pictogram,omitempty"`
+	// Question is the id of the question a question screen asks
+	// (CONTRACT §15: SCREEN name=question q=<id>).
+	Question string `json:"question,omitempty"`
 	// Voice names the spoken clip to play once when the screen appears.
 	Voice string `json:"voice,omitempty"`
 	// Decided is when the agent decided the screen (its clock).

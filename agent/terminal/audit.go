@@ -115,6 +115,7 @@ func (t *Terminal) publishRecord(now time.Time, reason string) {
 	for _, a := range s.audit {
 		r.Screens = append(r.Screens, a.ScreenShown)
 	}
+	r.Answers = s.answersRecord()
 	t.publish(wire.TopicSession, r.ID, r)
 }
 

@@ -39,20 +39,31 @@ func (t *Terminal) HandleInput(in screen.FromDisplay) {
 	if in.Type != screen.MsgInput || t.sess == nil {
 		return
 	}
+	now := t.o.Clock.Now()
 	id, by := in.Choice, envelope.ChoiceByTouch
 	if in.Source == screen.SourceKey {
+		if t.questionKey(now, in.Key, envelope.ChoiceByKey) {
+			t.render(now)
+			return
+		}
 		id, by = t.keyChoice(in.Key), envelope.ChoiceByKey
 	}
 	if id == "" {
 		return
 	}
-	now := t.o.Clock.Now()
-	t.choose(now, id, by)
+	if a := t.questionShown(); a != nil {
+		t.answer(now, a.q.ID, id, by)
+	} else {
+		t.choose(now, id, by)
+	}
 	t.render(now)
 }
 
 // keyFrame handles a KEY frame from the terminal.
 func (t *Terminal) keyFrame(now time.Time, key string) {
+	if t.questionKey(now, key, envelope.ChoiceByKey) {
+		return
+	}
 	if id := t.keyChoice(key); id != "" {
 		t.choose(now, id, envelope.ChoiceByKey)
 	}

@@ -28,6 +28,8 @@ func TestEveryChoiceInEveryState(t *testing.T) {
 			h.line("START age=45")
 			h.line("SENSOR kind=PHONE_CALL state=ON")
 			h.line("FUNC fn=TRANSFER")
+			h.line("PAYEE acct=6217001234567890123 new=1")
+			h.line("AMOUNT minor=2000000 cur=CNY")
 			h.advance(11*time.Second, false)
 		},
 	}
@@ -127,18 +129,19 @@ func TestContinueNotOfferedUnderRiskHigh(t *testing.T) {
 	}
 }
 
-// help_key moves the help choice to another key.
+// help_key moves the help choice to another key (F7: F1…F6 answer the
+// shipped purpose question).
 func TestHelpKeyFromConfig(t *testing.T) {
-	layer := map[string]any{"help_key": "F3"}
+	layer := map[string]any{"help_key": "F7"}
 	h := newHarness(t, layer)
 	h.line("START age=45 lang=en")
 	h.line("FUNC fn=TRANSFER")
 	h.line("KEY key=F8")
 	if got := h.term.Screen().Name; got != wire.ScreenTransferWarning {
-		t.Fatalf("F8 acted with help_key F3: screen %s", got)
+		t.Fatalf("F8 acted with help_key F7: screen %s", got)
 	}
-	h.line("KEY key=F3")
+	h.line("KEY key=F7")
 	if got := h.term.Screen().Name; got != wire.ScreenHelpComing {
-		t.Errorf("F3 with help_key F3: screen %s, want help_coming", got)
+		t.Errorf("F7 with help_key F7: screen %s, want help_coming", got)
 	}
 }

@@ -38,9 +38,11 @@ func (t *Terminal) evaluate(now time.Time) {
 	case s.score >= a.Medium:
 		level = wire.LevelMedium
 	}
+	prev := s.level
 	if level.Rank() > s.level.Rank() {
 		s.level = level
 	}
+	defer t.askNext(now)
 	if s.level == wire.LevelNone {
 		return
 	}
@@ -51,5 +53,8 @@ func (t *Terminal) evaluate(now time.Time) {
 		t.raiseRisk(now)
 	} else if s.level != s.alertLevel || len(s.firedRules()) != s.alertReasons {
 		t.publishUpdate(now)
+	}
+	if s.level != prev {
+		t.adviseLevel(wire.AdviceFor(s.level))
 	}
 }

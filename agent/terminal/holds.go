@@ -93,6 +93,9 @@ func (t *Terminal) releaseAll() {
 func (t *Terminal) screenFrame(sc screen.Screen, now time.Time) frame.Frame {
 	f := frame.New(wire.Screen, "name", string(sc.Name), "sid", sc.SID)
 	s := t.sess
+	if sc.Question != "" {
+		f.Fields = append(f.Fields, frame.Field{Key: "q", Value: sc.Question})
+	}
 	if sc.Name != wire.ScreenTransferWarning || s == nil {
 		return f
 	}

@@ -86,6 +86,8 @@ type snapshot struct {
 	Audit    []snapAudit       `json:"audit,omitempty"`
 	Others   []envelope.Alert  `json:"others,omitempty"`
 	More     *resumeOnly       `json:"more,omitempty"` // resume record only
+	// Questions are the questions asked and their answers (question.go).
+	Questions []snapAsked `json:"questions,omitempty"`
 }
 
 // resumeOnly is what carrying the session on needs beyond closing it.
@@ -107,11 +109,13 @@ type resumeOnly struct {
 	Stopped      bool               `json:"stopped,omitempty"`
 	// Patterns (CONTRACT §9): the card's history is read at START, so it
 	// is carried, with the card's history key (a keyed hash, no number).
-	AmountAt  time.Time         `json:"amount_at,omitzero"`
-	PauseS    float64           `json:"pause_s,omitempty"`
-	PhoneOnAt time.Time         `json:"phone_on_at,omitzero"`
-	CardKey   string            `json:"card_key,omitempty"`
-	Card24h   rules.CardHistory `json:"card_24h"`
+	AmountAt    time.Time         `json:"amount_at,omitzero"`
+	PauseS      float64           `json:"pause_s,omitempty"`
+	PhoneOnAt   time.Time         `json:"phone_on_at,omitzero"`
+	CardKey     string            `json:"card_key,omitempty"`
+	Card24h     rules.CardHistory `json:"card_24h"`
+	QuestionCur string            `json:"question_cur,omitempty"` // the question waiting for an answer
+	QSettled    bool              `json:"q_settled,omitempty"`
 }
 
 // shownNum is a card or account number as it may be stored: masked, and
@@ -165,9 +169,13 @@ func snapshotOf(s *session) snapshot {
 			FuncAt: s.funcAt, Transfers: s.transfers, Sensors: s.sensors, PhoneSeen: s.phoneSeen, PhoneListed: s.phoneListed,
 			AlertLevel: s.alertLevel, AlertReasons: s.alertReasons, Dispatch: s.dispatch, GuardName: s.guardName,
 			ETAS: s.etaS, Cleared: s.cleared, WarnOpen: s.warnOpen, RemindEnd: s.remindEnd,
-			HelpOpen: s.helpOpen, Stopped: s.stopped,
+			HelpOpen: s.helpOpen, Stopped: s.stopped, QSettled: s.qs.settled,
 			AmountAt: s.amountAt, PauseS: s.pauseS, PhoneOnAt: s.phoneOnAt, CardKey: s.cardKey, Card24h: s.card24h,
 		},
+		Questions: s.qs.snapshot(),
+	}
+	if s.qs.cur != nil {
+		sn.More.QuestionCur = s.qs.cur.q.ID
 	}
 	for _, r := range s.firedRules() {
 		sn.Fired = append(sn.Fired, r.ID)
@@ -220,6 +228,7 @@ func sessionOf(sn snapshot, p *config.Policy) *session {
 		s.warnOpen, s.remindEnd, s.helpOpen, s.stopped = m.WarnOpen, m.RemindEnd, m.HelpOpen, m.Stopped
 		s.amountAt, s.pauseS, s.phoneOnAt, s.cardKey, s.card24h = m.AmountAt, m.PauseS, m.PhoneOnAt, m.CardKey, m.Card24h
 	}
+	s.qs.restore(sn, p)
 	return s
 }
 

@@ -27,6 +27,8 @@ func (t *Terminal) decide(now time.Time) wire.ScreenName {
 		return wire.ScreenStopped
 	case s.level == wire.LevelHigh && !s.cleared:
 		return wire.ScreenHighRisk
+	case s.qs.cur != nil:
+		return wire.ScreenQuestion
 	case s.warnOpen:
 		return wire.ScreenTransferWarning
 	case now.Before(s.remindEnd):
@@ -48,7 +50,7 @@ func (t *Terminal) render(now time.Time) {
 	}
 	next := t.build(name, now)
 	cur := t.shown
-	newScreen := cur.Name != next.Name || cur.SID != next.SID || cur.Decided.IsZero()
+	newScreen := cur.Name != next.Name || cur.SID != next.SID || cur.Question != next.Question || cur.Decided.IsZero()
 	if !newScreen && sameContent(cur, next) {
 		return
 	}
@@ -83,6 +85,9 @@ func (t *Terminal) build(name wire.ScreenName, now time.Time) screen.Screen {
 		p, lang, sid = s.policy, s.lang, s.id
 	}
 	sc := build(p, name, lang, t.sess, now)
+	if name == wire.ScreenQuestion {
+		sc = buildQuestion(p, lang, t.sess, now)
+	}
 	sc.SID = sid
 	return sc
 }

@@ -75,6 +75,8 @@ type session struct {
 	choice   string // last choice: continue, stop, help; "" for none
 	choiceBy string // key or touch
 
+	qs questions // questions put to the customer (question.go)
+
 	endReason string
 	alertIDs  []string // every alert raised, in order
 	audit     []auditScreen
@@ -90,6 +92,7 @@ func newSession(id string, p *config.Policy, now time.Time) *session {
 	return &session{
 		id: id, policy: p, started: now, age: -1, currency: "CNY",
 		lang: p.DefaultLang, sensors: map[string]bool{}, fired: map[string]bool{},
+		qs: questions{answers: map[string]string{}},
 	}
 }
 
@@ -119,6 +122,7 @@ func (s *session) env(now time.Time) *rules.Env {
 		Hour: local.Hour(), Weekday: int(local.Weekday()),
 		SessionS: now.Sub(s.started).Seconds(), Sensors: s.sensors,
 		PauseS: s.pauseS, Attempts: s.transfers, Card24h: s.card24h, SiteRegion: s.policy.SiteRegion,
+		Answers: s.qs.answers,
 	}
 	if !s.phoneOnAt.IsZero() {
 		e.PhoneOnS = now.Sub(s.phoneOnAt).Seconds()

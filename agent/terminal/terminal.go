@@ -204,6 +204,9 @@ func (t *Terminal) sessionFrame(now time.Time, f frame.Frame) {
 	case wire.Key:
 		t.keyFrame(now, f.Value("key"))
 		return
+	case wire.Answer:
+		t.answerFrame(now, f)
+		return
 	}
 	t.evaluate(now)
 	if f.Type == wire.Done || f.Type == wire.Confirm {
@@ -244,6 +247,9 @@ func (t *Terminal) cancel(now time.Time) {
 		s.warnOpen = false
 		s.closeWarning("cancel")
 	}
+	if s.channel == string(wire.ChannelATM) {
+		s.dropQuestion()
+	}
 	t.release(wire.HoldCoolingOff)
 	t.publishUpdate(now)
 }
@@ -260,6 +266,7 @@ func (t *Terminal) Tick() {
 	if t.linkUp && !now.Before(t.lastRx.Add(t.linkTimeout())) {
 		t.linkDown(now)
 	}
+	t.questionTimers(now)
 	t.render(now)
 }
 
@@ -283,6 +290,7 @@ func (t *Terminal) NextDeadline() time.Time {
 		if end := s.coolingEnds(); end.After(t.renderedAt) {
 			earliest(end)
 		}
+		earliest(s.questionDeadline())
 	}
 	return d
 }

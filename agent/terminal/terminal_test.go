@@ -26,6 +26,8 @@ func TestDispatchTellsCustomerStaffAreComing(t *testing.T) {
 	h.line("START age=52 card=6222021234563445 lang=zh")
 	h.line("SENSOR kind=PHONE_CALL state=ON")
 	h.line("FUNC fn=TRANSFER")
+	h.line("PAYEE acct=6217001234567890123 new=1")
+	h.line("AMOUNT minor=2000000 cur=CNY")
 	alerts := h.rec.Messages(wire.TopicAlert)
 	if len(alerts) != 1 || alerts[0]["level"] != "high" {
 		t.Fatalf("alerts = %v, want one high alert", alerts)
@@ -78,6 +80,8 @@ func TestStaffScreenWithoutETALeavesLineOut(t *testing.T) {
 	h.line("PANIC")
 	h.line("SENSOR kind=PHONE_CALL state=ON")
 	h.line("FUNC fn=TRANSFER")
+	h.line("PAYEE acct=6217001234567890123 new=1")
+	h.line("AMOUNT minor=2000000 cur=CNY")
 	var risk string
 	for _, a := range h.rec.Messages(wire.TopicAlert) {
 		if a["kind"] == "risk" {
@@ -255,6 +259,8 @@ func TestPublishFailureDoesNotStopDecisions(t *testing.T) {
 	h.line("START age=52")
 	h.line("SENSOR kind=PHONE_CALL state=ON")
 	h.line("FUNC fn=TRANSFER")
+	h.line("PAYEE acct=6217001234567890123 new=1")
+	h.line("AMOUNT minor=2000000 cur=CNY")
 	if h.term.Screen().Name != wire.ScreenHighRisk || len(h.rec.Frames("HOLD")) == 0 {
 		t.Error("a failing outbox stopped the screen or the HOLD")
 	}
@@ -265,6 +271,8 @@ func TestLinkBackRepeatsHoldAndScreen(t *testing.T) {
 	h.line("START age=52")
 	h.line("SENSOR kind=PHONE_CALL state=ON")
 	h.line("FUNC fn=TRANSFER")
+	h.line("PAYEE acct=6217001234567890123 new=1")
+	h.line("AMOUNT minor=2000000 cur=CNY")
 	h.advance(16*time.Second, true)
 	before := len(h.rec.Frames("HOLD"))
 	h.line("HB up=99")

@@ -158,5 +158,8 @@ func Preview(p *config.Policy, name wire.ScreenName, lang string, now time.Time)
 			s.guardName = "王师傅"
 		}
 	}
+	if name == wire.ScreenQuestion {
+		return previewQuestion(p, lang, now)
+	}
 	return build(p, name, lang, s, now)
 }

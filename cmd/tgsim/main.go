@@ -35,6 +35,7 @@ func run(args []string) int {
 	quiet := fs.Bool("quiet", false, "do not print heartbeats and their ACKs")
 	loop := fs.Bool("loop", false, "play the scenarios again and again until interrupted")
 	interactive := fs.Bool("interactive", false, "read steps from the keyboard (type help)")
+	counter := fs.Bool("counter", false, "interactive, as the teller of a bank counter: the agent's ASK frames appear, type answer Q A")
 	wait := fs.Duration("wait", 10*time.Second, "wait this long for the agent to answer a heartbeat before playing; 0 does not wait")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: tgsim (--serial PATH | --pty LINK) [flags] SCENARIO...\n       tgsim (--serial PATH | --pty LINK) --interactive")
@@ -42,6 +43,10 @@ func run(args []string) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *counter {
+		*interactive = true
+		fmt.Fprintln(os.Stderr, sim.TellerHelp)
 	}
 	if (*serialPath == "") == (*ptyLink == "") || (fs.NArg() == 0) == !*interactive {
 		fs.Usage()

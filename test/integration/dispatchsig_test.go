@@ -25,6 +25,8 @@ const heldTransfer = `HELLO proto=1
 START channel=ATM card=6222021234563445 age=67 lang=zh
 +100ms SENSOR kind=PHONE_CALL state=ON
 +100ms FUNC fn=TRANSFER
++100ms PAYEE acct=6217001234567890123 new=1
++100ms AMOUNT minor=2000000 cur=CNY
 expect HOLD within 2s
 `
 

@@ -37,7 +37,7 @@ func TestDisplayDiesAlertsFlow(t *testing.T) {
 	}
 	r.sub.await(30*time.Second, "status ui=up", lastStatus("ui", "up"))
 
-	r.play("HELLO proto=1\nSTART channel=ATM card=6222021234563445 age=52 lang=zh\n+200ms SENSOR kind=PHONE_CALL state=ON\n+200ms FUNC fn=TRANSFER\n")
+	r.play("HELLO proto=1\nSTART channel=ATM card=6222021234563445 age=52 lang=zh\n+200ms SENSOR kind=PHONE_CALL state=ON\n+200ms FUNC fn=TRANSFER\n+200ms PAYEE acct=6217001234567890123 new=1\n+200ms AMOUNT minor=2000000 cur=CNY\n")
 	r.sub.await(5*time.Second, "alert with the screen up", countAlerts(1))
 
 	screenPID := childPID(t, r.agent.cmd.Process.Pid, "tgscreen")

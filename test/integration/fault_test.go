@@ -34,6 +34,8 @@ func TestOutageCrashRestart(t *testing.T) {
 START channel=ATM card=6222021234563445 age=52 lang=zh
 +200ms SENSOR kind=PHONE_CALL state=ON
 +200ms FUNC fn=TRANSFER
++200ms PAYEE acct=6217001234567890123 new=1
++200ms AMOUNT minor=2000000 cur=CNY
 expect HOLD reason=risk_high
 +200ms END
 `)

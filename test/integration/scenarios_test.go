@@ -226,7 +226,7 @@ func blank(t *testing.T, v any) {
 	case map[string]any:
 		for k, e := range x {
 			switch k {
-			case "ts", "started", "ended", "shown":
+			case "ts", "started", "ended", "shown", "asked", "answered":
 				if s, _ := e.(string); !tsRe.MatchString(s) {
 					t.Errorf("%s = %v, want RFC 3339 UTC with milliseconds", k, e)
 				}

@@ -13,7 +13,7 @@ import (
 
 // Shipped returns every screen of the shipped configuration
 // (configs/default.yaml) in every language it has, as the agent decides
-// it; the transfer warning and the high-risk screen carry the two longest
+// it, and every configured question; the transfer warning and the high-risk screen carry the two longest
 // rule advices, the most text they can get. Layout tests run these, so the
 // texts a customer actually reads are proven to fit, not only the samples.
 func Shipped() ([]screen.Screen, error) {
@@ -23,6 +23,9 @@ func Shipped() ([]screen.Screen, error) {
 	}
 	var out []screen.Screen
 	for _, lang := range p.Languages {
+		for _, q := range p.OrderedQuestions() {
+			out = append(out, terminal.PreviewQuestion(p, q.ID, lang, time.Unix(0, 0)))
+		}
 		for _, name := range screen.Names {
 			s := terminal.Preview(p, name, lang, time.Unix(0, 0))
 			if name == wire.ScreenTransferWarning || name == wire.ScreenHighRisk {
