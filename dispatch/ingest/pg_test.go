@@ -15,12 +15,7 @@ import (
 // PostgreSQL database, as a production pair does; every alert, sent twice,
 // becomes one incident.
 func TestTwoInstancesOnPostgres(t *testing.T) {
-	pg, err := pgtest.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pg.Stop)
-	dsn := pg.Database(t)
+	dsn := pgtest.DSN(t)
 	b := mosquittotest.Start(t)
 	one := startInstance(t, b.URL(), dsn, "one")
 	startInstance(t, b.URL(), dsn, "two")

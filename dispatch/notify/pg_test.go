@@ -20,12 +20,7 @@ import (
 // refusing at first, then accepting, every notification is delivered
 // once, in order per incident.
 func TestTwoInstancesOnPostgres(t *testing.T) {
-	pg, err := pgtest.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pg.Stop)
-	dsn := pg.Database(t)
+	dsn := pgtest.DSN(t)
 	rcv := notifytest.NewReceiver(t)
 	rcv.SetDown(true)
 	chans := map[string]notify.Channel{"hook": &webhook.Channel{URL: rcv.URL, Secret: []byte("s")}}

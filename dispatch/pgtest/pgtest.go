@@ -190,3 +190,30 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// Main starts one PostgreSQL for a test binary, runs its tests and stops
+// it; a missing PostgreSQL fails the run. A package's TestMain is just
+// `func TestMain(m *testing.M) { pgtest.Main(m, &pg) }`.
+func Main(m *testing.M, srv **Server) {
+	s, err := Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	*srv = s
+	code := m.Run()
+	s.Stop()
+	os.Exit(code)
+}
+
+// DSN starts a PostgreSQL for one test, stopped when it ends, and returns
+// the address of a fresh database on it.
+func DSN(t testing.TB) string {
+	t.Helper()
+	s, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	return s.Database(t)
+}

@@ -4,8 +4,6 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/transferguard/transferguard/dispatch/pgtest"
@@ -15,16 +13,7 @@ var pg *pgtest.Server
 
 // TestMain starts one PostgreSQL for the package; each test gets its own
 // database. Missing PostgreSQL fails the run.
-func TestMain(m *testing.M) {
-	var err error
-	if pg, err = pgtest.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	pg.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, &pg) }
 
 func TestPostgres(t *testing.T) {
 	runSuite(t, func(t *testing.T) *Store {
