@@ -27,9 +27,11 @@ func isCJK(r rune) bool {
 		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
-// tokenize splits one paragraph into tokens: each CJK character alone,
-// Latin words whole, punctuation kept with the word it belongs to.
+// tokenize splits one paragraph into tokens: each CJK character alone
+// (a protected word whole), Latin words whole, punctuation kept with the
+// word it belongs to.
 func tokenize(s string) []token {
+	glued := glueMask(s)
 	var toks []token
 	var word strings.Builder
 	glue := ""
@@ -42,7 +44,7 @@ func tokenize(s string) []token {
 		word.Reset()
 		glue, pendingOpen = "", ""
 	}
-	for _, r := range s {
+	for i, r := range s {
 		switch {
 		case unicode.IsSpace(r):
 			flush()
@@ -54,9 +56,13 @@ func tokenize(s string) []token {
 		case strings.ContainsRune(noEnd, r) && word.Len() == 0:
 			pendingOpen += string(r)
 		case isCJK(r) && !strings.ContainsRune(noStart, r):
-			flush()
+			if !glued[i] {
+				flush()
+			}
 			word.WriteRune(r)
-			flush()
+			if !glued[i+utf8.RuneLen(r)] {
+				flush()
+			}
 		default:
 			word.WriteRune(r)
 		}
@@ -68,8 +74,9 @@ func tokenize(s string) []token {
 	return toks
 }
 
-// Wrap breaks a paragraph into lines no wider than maxW at size: anywhere
-// between CJK characters, at spaces between Latin words, and inside a word
+// Wrap breaks a paragraph into lines no wider than maxW at size: between
+// CJK characters except inside a Protected word, at spaces between Latin
+// words, and inside a word
 // only when the word alone is wider than a line. A "\n" forces a break.
 // No text is ever dropped.
 func Wrap(m Measurer, s string, size, maxW float64) []string {
@@ -122,4 +129,16 @@ func fitRunes(m Measurer, s string, size, maxW float64) string {
 		best = s[:i]
 	}
 	return best
+}
+
+// widestToken is the width of the widest piece of s that Wrap keeps whole
+// (a word, a protected word, a CJK character with its punctuation).
+func widestToken(m Measurer, s string, size float64) float64 {
+	w := 0.0
+	for _, para := range strings.Split(s, "\n") {
+		for _, t := range tokenize(para) {
+			w = max(w, m.Width(t.text, size))
+		}
+	}
+	return w
 }
