@@ -55,6 +55,9 @@ func (a *arranger) place(role Role, lines []string, size, y float64, centred boo
 // band lays out a full-width band of centred text at y and returns it.
 func (a *arranger) band(role Role, text string, size, y float64) Rect {
 	lines := Wrap(a.m, text, size, a.contentW)
+	if role == RoleTitle {
+		lines = WrapBalanced(a.m, text, size, a.contentW)
+	}
 	pad := a.sp.pad * a.box(size)
 	r := Rect{X: 0, Y: y, W: a.w, H: a.height(len(lines), size) + 2*pad}
 	a.place(role, lines, size, y+pad, true)
@@ -113,7 +116,7 @@ func (a *arranger) titleBand(s screen.Screen, size float64, p *Plan) {
 		if s.Title == "" {
 			return nil
 		}
-		return Wrap(a.m, s.Title, size, w)
+		return WrapBalanced(a.m, s.Title, size, w)
 	}
 	p.Pictogram = s.Pictogram
 	if side := a.contentW - 2*(pic+gapX); side >= 0.6*a.contentW {
@@ -163,16 +166,21 @@ func arrange(s screen.Screen, w, h int, m Measurer, ph Phase, sz sizes, sp spaci
 	}
 	ac := a.action(s, sz)
 	actionH := math.Max(ac.countH, ac.ackH)
-	g := a.grid(s.Choices, sz.body)
 	gap, gridGap := 0.0, 0.0
 	if bodyH > 0 && actionH > 0 {
 		gap = sp.section * a.h
 	}
-	if g.rows > 0 && bodyH+actionH > 0 {
+	if len(s.Choices) > 0 && bodyH+actionH > 0 {
 		gridGap = sp.section * a.h
 	}
-	total := bodyH + gap + actionH + gridGap + g.height()
-	if total > bottom-top-2*sp.section*a.h {
+	var g grid
+	total, room := 0.0, bottom-top-2*sp.section*a.h
+	for _, g = range a.grids(s.Choices, sz.body) {
+		if total = bodyH + gap + actionH + gridGap + g.height(); total <= room {
+			break
+		}
+	}
+	if total > room {
 		return p, false
 	}
 	y := top + (bottom-top-total)/2

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"math"
+	"slices"
 
 	"github.com/transferguard/transferguard/agent/screen"
 )
@@ -36,6 +37,16 @@ type grid struct {
 	bw, bh, gap      float64
 	padX, padY, size float64
 	labels           [][]string
+	lines            int // of the longest label
+}
+
+// better: labels of at most two lines first (a three-line label in a
+// narrow button reads worse than a taller block), then the lower block.
+func (g grid) better(than grid) bool {
+	if (g.lines > 2) != (than.lines > 2) {
+		return g.lines <= 2
+	}
+	return g.height() < than.height()-0.5
 }
 
 func (g grid) height() float64 {
@@ -49,34 +60,41 @@ func (g grid) height() float64 {
 // so a shaking finger finds it.
 const MinButtonFraction = 0.1
 
-// grid tries one to three columns and keeps the lowest block; on a tie,
-// fewer columns (longer lines) win.
-func (a *arranger) grid(choices []screen.Choice, size float64) grid {
+// grids returns the ways to lay the buttons out in one to three columns,
+// best first (see better); arrange takes the first that fits.
+func (a *arranger) grids(choices []screen.Choice, size float64) []grid {
 	if len(choices) == 0 {
-		return grid{}
+		return []grid{{}}
 	}
 	b := a.box(size)
 	padX, padY := 0.5*size, (0.1+a.sp.pad)*b
 	gap := math.Max(0.025*a.h, 0.3*b)
-	var best grid
+	var out []grid
 	for cols := 1; cols <= min(len(choices), 3); cols++ {
 		g := grid{cols: cols, rows: (len(choices) + cols - 1) / cols, gap: gap, padX: padX, padY: padY, size: size}
 		g.bw = (a.contentW - float64(cols-1)*gap) / float64(cols)
 		if cols > 1 && !a.wordsFit(choices, size, g.bw-2*padX) {
 			break // narrower buttons would split a word
 		}
-		lines := 1
+		g.lines = 1
 		for _, c := range choices {
-			l := Wrap(a.m, c.Label, size, g.bw-2*padX)
+			l := WrapBalanced(a.m, c.Label, size, g.bw-2*padX)
 			g.labels = append(g.labels, l)
-			lines = max(lines, len(l))
+			g.lines = max(g.lines, len(l))
 		}
-		g.bh = math.Max(MinButtonFraction*a.h, a.height(lines, size)+2*padY)
-		if best.cols == 0 || g.height() < best.height()-0.5 {
-			best = g
-		}
+		g.bh = math.Max(MinButtonFraction*a.h, a.height(g.lines, size)+2*padY)
+		out = append(out, g)
 	}
-	return best
+	slices.SortStableFunc(out, func(x, y grid) int {
+		switch {
+		case x.better(y):
+			return -1
+		case y.better(x):
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 // wordsFit reports whether every word of every label fits in width w.

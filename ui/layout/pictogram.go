@@ -76,13 +76,14 @@ func warningShapes() []Shape {
 
 // shieldShapes: a shield with a tick cut out.
 func shieldShapes() []Shape {
-	outline := []Pt{{0.5, 0.03}, {0.9, 0.17}}
-	outline = append(outline, arc(0.5, 0.17, 0.4, 0, 60)...)
-	outline = append(outline, Pt{0.5, 0.97})
-	outline = append(outline, arc(0.5, 0.17, 0.4, 120, 180)...)
+	right := []Pt{{0.5, 0.03}, {0.9, 0.15}, {0.9, 0.42}, {0.86, 0.58}, {0.77, 0.72}, {0.65, 0.85}, {0.5, 0.97}}
+	outline := append([]Pt(nil), right...)
+	for i := len(right) - 2; i > 0; i-- {
+		outline = append(outline, Pt{1 - right[i].X, right[i].Y})
+	}
 	return []Shape{
 		fill(outline...),
-		cut(line(0.11, Pt{0.3, 0.5}, Pt{0.45, 0.66}, Pt{0.72, 0.34})),
+		cut(line(0.11, Pt{0.3, 0.5}, Pt{0.45, 0.65}, Pt{0.71, 0.36})),
 	}
 }
 
@@ -127,15 +128,16 @@ func staffShapes() []Shape {
 	}
 }
 
-// hangUpShapes: a telephone handset inside a "no" sign.
+// hangUpShapes: a telephone handset, lying down, inside a "no" sign.
 func hangUpShapes() []Shape {
-	out := []Shape{
-		line(0.1, arc(0.5, 0.62, 0.24, 200, 340)...),
-		fill(Pt{0.2, 0.52}, Pt{0.36, 0.48}, Pt{0.38, 0.62}, Pt{0.22, 0.68}),
-		fill(Pt{0.64, 0.48}, Pt{0.8, 0.52}, Pt{0.78, 0.68}, Pt{0.62, 0.62}),
-		ring(0.5, 0.5, 0.44, 0.09),
-		cut(line(0.17, Pt{0.22, 0.22}, Pt{0.78, 0.78})),
-		line(0.09, Pt{0.19, 0.19}, Pt{0.81, 0.81}),
+	grip := arc(0.5, 0.66, 0.3, 200, 340)
+	grip = append(grip, arc(0.5, 0.66, 0.13, 340, 200)...)
+	return []Shape{
+		fill(grip...),
+		fill(Pt{0.16, 0.54}, Pt{0.4, 0.6}, Pt{0.38, 0.76}, Pt{0.18, 0.72}), // ear piece
+		fill(Pt{0.6, 0.6}, Pt{0.84, 0.54}, Pt{0.82, 0.72}, Pt{0.62, 0.76}), // mouth piece
+		cut(line(0.17, Pt{0.24, 0.24}, Pt{0.76, 0.76})),
+		ring(0.5, 0.5, 0.45, 0.08),
+		line(0.08, Pt{0.2, 0.2}, Pt{0.8, 0.8}),
 	}
-	return out
 }

@@ -51,8 +51,9 @@ func tokenize(s string) []token {
 			if len(toks) > 0 || pendingOpen != "" {
 				glue = " "
 			}
-		case strings.ContainsRune(noStart, r) && word.Len() == 0 && glue == "" && pendingOpen == "" && len(toks) > 0:
-			toks[len(toks)-1].text += string(r)
+		case strings.ContainsRune(noStart, r) && word.Len() == 0 && pendingOpen == "" && len(toks) > 0:
+			toks[len(toks)-1].text += glue + string(r) // "staff —" never puts "—" first
+			glue = ""
 		case strings.ContainsRune(noEnd, r) && word.Len() == 0:
 			pendingOpen += string(r)
 		case isCJK(r) && !strings.ContainsRune(noStart, r):
@@ -87,9 +88,13 @@ func Wrap(m Measurer, s string, size, maxW float64) []string {
 	return out
 }
 
+// clauseEnd may end a line by preference: a break after one of them reads
+// as a pause, not as a word cut.
+const clauseEnd = "，。、；：！？"
+
 func wrapPara(m Measurer, s string, size, maxW float64) []string {
 	var lines []string
-	line := ""
+	line, clause := "", 0 // clause: end of the last clause on line, in bytes
 	for _, t := range tokenize(s) {
 		cand := t.text
 		if line != "" {
@@ -97,12 +102,25 @@ func wrapPara(m Measurer, s string, size, maxW float64) []string {
 		}
 		if m.Width(cand, size) <= maxW {
 			line = cand
+			if strings.ContainsAny(lastRune(t.text), clauseEnd) {
+				clause = len(line)
+			}
 			continue
+		}
+		// Break after the last clause on the line if that keeps at least
+		// half a line, so "请停一下：" stays together; else before t.
+		if clause > 0 && clause < len(line) && m.Width(line[:clause], size) >= maxW/2 {
+			rest := strings.TrimLeft(line[clause:], " ")
+			if m.Width(rest+t.glue+t.text, size) <= maxW {
+				lines = append(lines, line[:clause])
+				line, clause = rest+t.glue+t.text, 0
+				continue
+			}
 		}
 		if line != "" {
 			lines = append(lines, line)
 		}
-		line = t.text
+		line, clause = t.text, 0
 		for m.Width(line, size) > maxW && utf8.RuneCountInString(line) > 1 {
 			head := fitRunes(m, line, size, maxW)
 			lines = append(lines, head)
@@ -113,6 +131,44 @@ func wrapPara(m Measurer, s string, size, maxW float64) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+func lastRune(s string) string {
+	_, n := utf8.DecodeLastRuneInString(s)
+	return s[len(s)-n:]
+}
+
+// WrapBalanced wraps like Wrap into as few lines, but as even as they can
+// be: a title or a button label reads better as "工作人员已到 / 您身边"
+// than as "工作人员已到您身 / 边".
+func WrapBalanced(m Measurer, s string, size, maxW float64) []string {
+	lines := Wrap(m, s, size, maxW)
+	if len(lines) < 2 || strings.Contains(s, "\n") {
+		return lines
+	}
+	// Never narrower than the widest word: that would split it.
+	lo, hi := max(maxW/float64(len(lines))/2, widestToken(m, s, size)), maxW
+	if lo >= hi {
+		return lines
+	}
+	for i := 0; i < 12; i++ {
+		mid := (lo + hi) / 2
+		if l := Wrap(m, s, size, mid); len(l) == len(lines) && fits(m, l, size, mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return Wrap(m, s, size, hi)
+}
+
+func fits(m Measurer, lines []string, size, w float64) bool {
+	for _, l := range lines {
+		if m.Width(l, size) > w {
+			return false
+		}
+	}
+	return true
 }
 
 // fitRunes returns the longest prefix of s (at least one rune) that fits.
