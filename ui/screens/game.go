@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -48,6 +49,7 @@ type Game struct {
 	o         Options
 	deadlines chan time.Time // countdown ends, to the ticker
 	kicks     chan struct{}  // Show/Close happened, to the ticker
+	trims     chan struct{}  // a new screen was drawn, to the ticker
 
 	mu        sync.Mutex
 	pending   *screen.Screen
@@ -77,7 +79,8 @@ func NewGame(o Options) *Game {
 		o.Now = time.Now
 	}
 	o.Log = o.Log.With().Str("component", "screens").Logger()
-	return &Game{o: o, deadlines: make(chan time.Time, 1), kicks: make(chan struct{}, 1), dirty: true}
+	return &Game{o: o, deadlines: make(chan time.Time, 1), kicks: make(chan struct{}, 1),
+		trims: make(chan struct{}, 1), dirty: true}
 }
 
 // Show makes s the screen to draw at the next frame; a later Show before
@@ -100,16 +103,27 @@ func (g *Game) Close() {
 // RunTicker wakes the loop once a second while a countdown runs, once when
 // it ends, and again every retryWake while a screen sent by Show has not
 // been taken yet (a wake-up posted while Ebiten is inside a frame can be
-// swallowed), until ctx is cancelled. Run it in its own goroutine.
+// swallowed), until ctx is cancelled. A second after a new screen was
+// drawn it hands the garbage of laying it out back to the OS (trimDelay).
+// Run it in its own goroutine.
 func (g *Game) RunTicker(ctx context.Context) {
 	var deadline time.Time
-	tick, retry := stoppedTimer(), stoppedTimer()
+	tick, retry, trim := stoppedTimer(), stoppedTimer(), stoppedTimer()
 	defer tick.Stop()
 	defer retry.Stop()
+	defer trim.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-g.trims:
+			trim.Reset(trimDelay)
+			continue
+		case <-trim.C:
+			// Layout and glyph caching leave garbage that the runtime
+			// would keep for minutes; the screen then rests for seconds.
+			debug.FreeOSMemory()
+			continue
 		case deadline = <-g.deadlines:
 		case <-g.kicks:
 			retry.Reset(retryWake)
@@ -135,6 +149,10 @@ func (g *Game) RunTicker(ctx context.Context) {
 
 // retryWake is how often a pending screen re-asks for a frame.
 const retryWake = 15 * time.Millisecond
+
+// trimDelay: memory is returned this long after the last new screen, off
+// the Ebiten loop, so a burst of screens pays for one collection.
+const trimDelay = time.Second
 
 func stoppedTimer() *time.Timer {
 	t := time.NewTimer(time.Hour)
@@ -296,6 +314,10 @@ func (g *Game) Draw(dst *ebiten.Image) {
 		g.o.Log.Debug().Uint64("seq", g.cur.Seq).Dur("since_received", g.o.Now().Sub(g.receivedAt)).Dur("draw", g.lastDrawCost).Msg("screen drawn")
 		if err := g.o.Out.Shown(g.cur.Seq); err != nil {
 			g.o.Log.Error().Err(err).Msg("tell agent shown")
+		}
+		select {
+		case g.trims <- struct{}{}:
+		default:
 		}
 	}
 }
