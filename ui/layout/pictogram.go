@@ -9,8 +9,8 @@ import (
 // Pt is a point in plan coordinates.
 type Pt struct{ X, Y float64 }
 
-// Shape is one part of a pictogram: a filled polygon (Width 0) or a line
-// through Points stroked Width wide with round ends. Knockout parts are
+// Shape is one part of a pictogram: a filled convex polygon (Width 0) or
+// a line through Points stroked Width wide with round ends. Knockout parts are
 // drawn in the colour behind the pictogram, to cut a mark out of a shape
 // drawn before them (the "!" in the triangle).
 type Shape struct {
@@ -130,10 +130,8 @@ func staffShapes() []Shape {
 
 // hangUpShapes: a telephone handset, lying down, inside a "no" sign.
 func hangUpShapes() []Shape {
-	grip := arc(0.5, 0.66, 0.3, 200, 340)
-	grip = append(grip, arc(0.5, 0.66, 0.13, 340, 200)...)
 	return []Shape{
-		fill(grip...),
+		line(0.17, arc(0.5, 0.66, 0.215, 200, 340)...),                     // the grip
 		fill(Pt{0.16, 0.54}, Pt{0.4, 0.6}, Pt{0.38, 0.76}, Pt{0.18, 0.72}), // ear piece
 		fill(Pt{0.6, 0.6}, Pt{0.84, 0.54}, Pt{0.82, 0.72}, Pt{0.62, 0.76}), // mouth piece
 		cut(line(0.17, Pt{0.24, 0.24}, Pt{0.76, 0.76})),

@@ -26,6 +26,9 @@ func TestPictogramsStayInsideTheirSquare(t *testing.T) {
 			if len(s.Points) < 2 || (s.Width == 0 && len(s.Points) < 3) {
 				t.Errorf("%s: degenerate shape %+v", name, s)
 			}
+			if s.Width == 0 && !convex(s.Points) {
+				t.Errorf("%s: filled shape is not convex (tgscreen fills convex shapes only): %v", name, s.Points)
+			}
 			for _, p := range s.Points {
 				h := s.Width / 2
 				minX, minY = math.Min(minX, p.X-h), math.Min(minY, p.Y-h)
@@ -61,5 +64,50 @@ func TestPictogramBesideOrAboveTheTitle(t *testing.T) {
 				t.Errorf("%s_%s %dx%d: pictogram %+v outside the title band %+v", s.Name, s.Lang, sz[0], sz[1], pr, p.Band)
 			}
 		}
+	}
+}
+
+// convex reports whether the polygon turns the same way at every corner.
+func convex(pts []Pt) bool {
+	sign := 0.0
+	for i := range pts {
+		a, b, c := pts[i], pts[(i+1)%len(pts)], pts[(i+2)%len(pts)]
+		cross := (b.X-a.X)*(c.Y-b.Y) - (b.Y-a.Y)*(c.X-b.X)
+		if math.Abs(cross) < 1e-9 {
+			continue
+		}
+		if sign != 0 && (cross > 0) != (sign > 0) {
+			return false
+		}
+		sign = cross
+	}
+	return true
+}
+
+// The rasterised pictogram is mostly drawn where its shapes are and cut
+// where a knockout is: the "!" of the warning shows the background.
+func TestCoverageDrawsAndCuts(t *testing.T) {
+	r := Rect{X: 10.4, Y: 20.7, W: 100, H: 100}
+	for _, name := range allPictograms {
+		a := Coverage(Pictogram(name, r), r)
+		if b := a.Bounds(); b.Dx() < 100 || b.Dx() > 102 || b.Dy() < 100 || b.Dy() > 102 {
+			t.Fatalf("%s: mask %v for a 100×100 square", name, b)
+		}
+		on := 0
+		for _, v := range a.Pix {
+			if v > 128 {
+				on++
+			}
+		}
+		if on < len(a.Pix)/5 {
+			t.Errorf("%s: only %d of %d pixels drawn", name, on, len(a.Pix))
+		}
+	}
+	warn := Coverage(Pictogram(screen.PictogramWarning, r), r)
+	if got := warn.AlphaAt(50, 50).A; got != 0 { // inside the "!" bar, inside the triangle
+		t.Errorf("warning: the ! is not cut out (alpha %d)", got)
+	}
+	if got := warn.AlphaAt(50, 85).A; got != 255 { // below the dot, inside the triangle
+		t.Errorf("warning: triangle not filled (alpha %d)", got)
 	}
 }

@@ -33,7 +33,7 @@ func Paint(dst *ebiten.Image, p layout.Plan, f *fonts.Font) {
 		vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), pal.Button, false)
 	}
 	paintButtons(dst, p)
-	paintPictogram(dst, p.PictogramRect, layout.Pictogram(p.Pictogram, p.PictogramRect), pal.BandText, pal.Band)
+	paintPictogram(dst, p, pal.BandText, pal.Band)
 	for _, it := range p.Items {
 		op := &text.DrawOptions{}
 		op.GeoM.Translate(it.X, it.Y)

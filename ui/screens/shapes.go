@@ -8,6 +8,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
+	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/ui/layout"
 )
 
@@ -33,61 +34,50 @@ func paintButtons(dst *ebiten.Image, p layout.Plan) {
 	}
 }
 
-// paintPictogram draws the shapes of a pictogram in r: each filled or
-// stroked in fg, knockout shapes in bg. It draws anti-aliased on a small
-// image the size of r, then copies that onto dst: Ebiten anti-aliases
-// through a buffer twice the size of the destination, which for the whole
-// screen would cost tens of megabytes for a drawing of 100 pixels.
-func paintPictogram(dst *ebiten.Image, r layout.Rect, shapes []layout.Shape, fg, bg color.RGBA) {
+// paintPictogram draws pictogram p.Pictogram in p.PictogramRect: fg where
+// the shapes are, bg where knockouts cut them. The shapes are rasterised
+// on the CPU (layout.Coverage) once per pictogram, size and colours and
+// then drawn as an image, as glyphs are.
+func paintPictogram(dst *ebiten.Image, p layout.Plan, fg, bg color.RGBA) {
+	r := p.PictogramRect
+	shapes := layout.Pictogram(p.Pictogram, r)
 	if len(shapes) == 0 || r.W < 1 || r.H < 1 {
 		return
 	}
-	x0, y0 := math.Floor(r.X), math.Floor(r.Y)
-	img := ebiten.NewImage(int(math.Ceil(r.X+r.W-x0)), int(math.Ceil(r.Y+r.H-y0)))
-	defer img.Deallocate()
-	img.Fill(bg)
-	for _, s := range shapes {
-		c := fg
-		if s.Knockout {
-			c = bg
-		}
-		var path vector.Path
-		for i, pt := range s.Points {
-			if i == 0 {
-				path.MoveTo(float32(pt.X-x0), float32(pt.Y-y0))
-			} else {
-				path.LineTo(float32(pt.X-x0), float32(pt.Y-y0))
+	key := pictoKey{p.Pictogram, r.X - math.Floor(r.X), r.Y - math.Floor(r.Y), r.W, fg, bg}
+	img, ok := pictoCache[key]
+	if !ok {
+		img = ebiten.NewImageFromImage(tint(layout.Coverage(shapes, r), fg, bg))
+		if len(pictoCache) >= 16 { // sizes follow the window; keep few
+			for k, v := range pictoCache {
+				v.Deallocate()
+				delete(pictoCache, k)
 			}
 		}
-		var vs []ebiten.Vertex
-		var is []uint16
-		op := &ebiten.DrawTrianglesOptions{AntiAlias: true}
-		if s.Width == 0 {
-			path.Close()
-			vs, is = path.AppendVerticesAndIndicesForFilling(nil, nil)
-			op.FillRule = ebiten.FillRuleNonZero
-		} else {
-			vs, is = path.AppendVerticesAndIndicesForStroke(nil, nil, &vector.StrokeOptions{
-				Width: float32(s.Width), LineCap: vector.LineCapRound, LineJoin: vector.LineJoinRound})
-		}
-		drawSolid(img, vs, is, c, op)
+		pictoCache[key] = img
 	}
 	op := &ebiten.DrawImageOptions{}
-	op.GeoM.Translate(x0, y0)
+	op.GeoM.Translate(math.Floor(r.X), math.Floor(r.Y))
 	dst.DrawImage(img, op)
 }
 
-// white is the 1×1 source the solid triangles sample.
-var white = func() *ebiten.Image {
-	img := ebiten.NewImage(3, 3)
-	img.Fill(color.White)
-	return img.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
-}()
+// pictoKey identifies a rasterised pictogram: the same drawing at the same
+// size, sub-pixel offset and colours.
+type pictoKey struct {
+	name      screen.Pictogram
+	fx, fy, w float64
+	fg, bg    color.RGBA
+}
 
-func drawSolid(dst *ebiten.Image, vs []ebiten.Vertex, is []uint16, c color.RGBA, op *ebiten.DrawTrianglesOptions) {
-	for i := range vs {
-		vs[i].SrcX, vs[i].SrcY = 1, 1
-		vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, 1
+// pictoCache is used on the Ebiten loop only.
+var pictoCache = map[pictoKey]*ebiten.Image{}
+
+// tint colours a coverage mask: bg at 0, fg at 255, blended between.
+func tint(a *image.Alpha, fg, bg color.RGBA) *image.RGBA {
+	out := image.NewRGBA(a.Bounds())
+	mix := func(f, b uint8, c uint8) uint8 { return uint8((uint16(f)*uint16(c) + uint16(b)*uint16(255-c)) / 255) }
+	for i, c := range a.Pix {
+		out.Pix[4*i], out.Pix[4*i+1], out.Pix[4*i+2], out.Pix[4*i+3] = mix(fg.R, bg.R, c), mix(fg.G, bg.G, c), mix(fg.B, bg.B, c), 0xff
 	}
-	dst.DrawTriangles(vs, is, white, op)
+	return out
 }
