@@ -82,4 +82,3 @@ func pieces(s Shape) [][]Pt {
 	}
 	return out
 }
-
