@@ -119,3 +119,14 @@ func TestSixAnswersNeverSplitAWord(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkComputeChoices lays out the busiest screens (six answers, three
+// choices with a countdown) as tgscreen does on every draw.
+func BenchmarkComputeChoices(b *testing.B) {
+	q, _ := samples.Get(wire.ScreenQuestion, "zh")
+	tw, _ := samples.Get(wire.ScreenTransferWarning, "zh")
+	for i := 0; i < b.N; i++ {
+		Compute(q, 1280, 720, approx{}, Phase{})
+		Compute(tw, 1280, 720, approx{}, PhaseAt(10000))
+	}
+}
