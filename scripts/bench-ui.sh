@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-20}"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+# The benchmarks run under HOME=$tmp (for its null .asoundrc): keep Go's
+# caches where they are, or every run is a cold build.
+export GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)" GOPATH="$(go env GOPATH)"
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 go build -o "$tmp/" ./cmd/tgscreen

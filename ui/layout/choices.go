@@ -78,7 +78,7 @@ func (a *arranger) grids(choices []screen.Choice, size float64) []grid {
 		}
 		g.lines = 1
 		for _, c := range choices {
-			l := WrapBalanced(a.m, c.Label, size, g.bw-2*padX)
+			l := Wrap(a.m, c.Label, size, g.bw-2*padX) // as many lines as balanced
 			g.labels = append(g.labels, l)
 			g.lines = max(g.lines, len(l))
 		}
@@ -125,9 +125,10 @@ func (a *arranger) placeGrid(choices []screen.Choice, g grid, y float64, waiting
 		case b.Primary:
 			role = RolePrimary
 		}
-		ty := b.Y + (g.bh-a.height(len(g.labels[i]), g.size))/2
+		label := WrapBalanced(a.m, c.Label, g.size, g.bw-2*g.padX)
+		ty := b.Y + (g.bh-a.height(len(label), g.size))/2
 		first := len(a.items)
-		a.placeIn(role, g.labels[i], g.size, ty, b.X, b.W)
+		a.placeIn(role, label, g.size, ty, b.X, b.W)
 		for j := first; j < len(a.items); j++ {
 			a.items[j].Button = i + 1
 		}

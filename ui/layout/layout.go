@@ -124,21 +124,39 @@ func Compute(s screen.Screen, w, h int, m Measurer, ph Phase) Plan {
 	base, minimum := baseSizes(w, h), minSizes(w, h)
 	// Roomy spacing at a slightly smaller size reads better than large
 	// text crammed together; condensed spacing only at the minimum sizes.
-	for step := 0; step < 60; step++ {
-		sz := base.scaled(math.Pow(0.95, float64(step))).atLeast(minimum)
+	// Sizes shrink in 5 % steps down to the minimums (step last); smaller
+	// text never fits worse, so the largest that fits is found by
+	// bisection: about 6 tries instead of up to 60 on every draw.
+	at := func(step int) sizes { return base.scaled(math.Pow(0.95, float64(step))).atLeast(minimum) }
+	try := func(step int) (Plan, bool) {
+		sz := at(step)
 		spacings := []spacing{normalSpacing, mediumSpacing}
 		if sz == minimum {
 			spacings = append(spacings, condensedSpacing)
 		}
 		for _, sp := range spacings {
 			if p, ok := arrange(s, w, h, m, ph, sz, sp); ok {
-				p.Fits, p.MinBody = true, minimum.body
-				return p
+				return p, true
 			}
 		}
-		if sz == minimum {
-			break
+		return Plan{}, false
+	}
+	last := 0
+	for last < 59 && at(last) != minimum {
+		last++
+	}
+	if best, ok := try(last); ok {
+		lo, hi := -1, last // hi fits; lo does not (or is before the first step)
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			if p, ok := try(mid); ok {
+				hi, best = mid, p
+			} else {
+				lo = mid
+			}
 		}
+		best.Fits, best.MinBody = true, minimum.body
+		return best
 	}
 	// Too much text for the minimums: shrink further rather than clip.
 	var p Plan

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -29,7 +30,8 @@ func glueMask(s string) []bool {
 	glued := make([]bool, len(s)+1)
 	for i := 0; i < len(s); {
 		best := ""
-		for _, w := range Protected {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		for _, w := range byFirstRune()[r] {
 			if len(w) > len(best) && strings.HasPrefix(s[i:], w) {
 				best = w
 			}
@@ -45,4 +47,31 @@ func glueMask(s string) []bool {
 		i += len(best)
 	}
 	return glued
+}
+
+// byFirstRune indexes Protected by first rune; rebuilt when Protected is
+// replaced (compared by length and first element, which is enough for a
+// list set once at start-up).
+func byFirstRune() map[rune][]string {
+	protectedIndex.Lock()
+	defer protectedIndex.Unlock()
+	if protectedIndex.m == nil || protectedIndex.n != len(Protected) || (len(Protected) > 0 && protectedIndex.first != Protected[0]) {
+		protectedIndex.m = map[rune][]string{}
+		for _, w := range Protected {
+			r, _ := utf8.DecodeRuneInString(w)
+			protectedIndex.m[r] = append(protectedIndex.m[r], w)
+		}
+		protectedIndex.n = len(Protected)
+		if len(Protected) > 0 {
+			protectedIndex.first = Protected[0]
+		}
+	}
+	return protectedIndex.m
+}
+
+var protectedIndex struct {
+	sync.Mutex
+	m     map[rune][]string
+	n     int
+	first string
 }

@@ -93,9 +93,13 @@ func Wrap(m Measurer, s string, size, maxW float64) []string {
 const clauseEnd = "，。、；：！？"
 
 func wrapPara(m Measurer, s string, size, maxW float64) []string {
+	return wrapTokens(m, tokenize(s), size, maxW)
+}
+
+func wrapTokens(m Measurer, toks []token, size, maxW float64) []string {
 	var lines []string
 	line, clause := "", 0 // clause: end of the last clause on line, in bytes
-	for _, t := range tokenize(s) {
+	for _, t := range toks {
 		cand := t.text
 		if line != "" {
 			cand = line + t.glue + t.text
@@ -142,24 +146,32 @@ func lastRune(s string) string {
 // be: a title or a button label reads better as "工作人员已到 / 您身边"
 // than as "工作人员已到您身 / 边".
 func WrapBalanced(m Measurer, s string, size, maxW float64) []string {
-	lines := Wrap(m, s, size, maxW)
-	if len(lines) < 2 || strings.Contains(s, "\n") {
+	if strings.Contains(s, "\n") {
+		return Wrap(m, s, size, maxW)
+	}
+	toks := tokenize(s)
+	lines := wrapTokens(m, toks, size, maxW)
+	if len(lines) < 2 {
 		return lines
 	}
 	// Never narrower than the widest word: that would split it.
-	lo, hi := max(maxW/float64(len(lines))/2, widestToken(m, s, size)), maxW
+	widest := 0.0
+	for _, t := range toks {
+		widest = max(widest, m.Width(t.text, size))
+	}
+	lo, hi := max(maxW/float64(len(lines))/2, widest), maxW
 	if lo >= hi {
 		return lines
 	}
-	for i := 0; i < 12; i++ {
+	for i := 0; i < 10; i++ {
 		mid := (lo + hi) / 2
-		if l := Wrap(m, s, size, mid); len(l) == len(lines) && fits(m, l, size, mid) {
+		if l := wrapTokens(m, toks, size, mid); len(l) == len(lines) && fits(m, l, size, mid) {
 			hi = mid
 		} else {
 			lo = mid
 		}
 	}
-	return Wrap(m, s, size, hi)
+	return wrapTokens(m, toks, size, hi)
 }
 
 func fits(m Measurer, lines []string, size, w float64) bool {
