@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/rs/zerolog"
@@ -23,6 +24,10 @@ func runWindow(o options, root zerolog.Logger) error {
 	if err != nil {
 		return err // before any window: a missing font is a start-up error
 	}
+	// Parsing the CJK font leaves ~30 MB of garbage on a heap whose live
+	// part is ~16 MB; hand it back now rather than when the scavenger gets
+	// to it (docs/benchmarks.md, "tgscreen memory").
+	debug.FreeOSMemory()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := screens.Options{Font: font, Out: pipe.NewWriter(os.Stdout), Log: root, AlwaysDraw: o.alwaysDraw}

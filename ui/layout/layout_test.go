@@ -46,8 +46,8 @@ func checkPlan(t *testing.T, name string, s screen.Screen, p Plan) {
 	for _, problem := range Check(s, p) {
 		t.Errorf("%s: %s", name, problem)
 	}
-	if min := float64(p.H) / 20; p.BodySize < min-1e-9 {
-		t.Errorf("%s: body %.1fpx, want >= h/20 = %.1fpx", name, p.BodySize, min)
+	if min := MinBody(p.W, p.H); p.BodySize < min-1e-9 {
+		t.Errorf("%s: body %.1fpx, want >= %.1fpx", name, p.BodySize, min)
 	}
 }
 
@@ -68,7 +68,9 @@ func TestTooMuchTextShrinksInsteadOfClipping(t *testing.T) {
 }
 
 func TestCountdownGivesWayToPrompt(t *testing.T) {
-	s, _ := samples.Get(wire.ScreenTransferWarning, "zh")
+	s := screen.Screen{Name: wire.ScreenTransferWarning, Lang: "zh", Tone: screen.ToneWarn, Title: "请停一下",
+		Lines: []string{"您正在通话中。", "请确认您认识收款人。"}, CountdownMS: 10000, CountdownLabel: "秒后可以继续",
+		Ack: true, AckPrompt: "我已了解风险，按确认键继续"}
 	running := Compute(s, 1280, 720, approx{}, PhaseAt(9001))
 	done := Compute(s, 1280, 720, approx{}, Phase{})
 	if got := roleText(running, RoleCountdown); got != "10" {
@@ -110,6 +112,13 @@ func TestGoldenPlans(t *testing.T) {
 			for _, ph := range phases(s) {
 				p := Compute(s, sz[0], sz[1], approx{}, ph)
 				fmt.Fprintf(&b, "== %s %s %ds fits=%v body=%.1f\n", s.Name, s.Lang, ph.SecondsLeft, p.Fits, p.BodySize)
+				if p.Pictogram != "" {
+					r := p.PictogramRect
+					fmt.Fprintf(&b, "pictogram %5.0f %5.0f %5.0f %s\n", r.X, r.Y, r.W, p.Pictogram)
+				}
+				for _, bt := range p.Buttons {
+					fmt.Fprintf(&b, "button    %5.0f %5.0f %5.0f %5.0f %s primary=%v disabled=%v\n", bt.X, bt.Y, bt.W, bt.H, bt.ID, bt.Primary, bt.Disabled)
+				}
 				for _, it := range p.Items {
 					fmt.Fprintf(&b, "%-9s %5.0f %5.0f %5.0f %5.1f %q\n", it.Role, it.X, it.Y, it.W, it.Size, it.Text)
 				}

@@ -27,9 +27,11 @@ func isCJK(r rune) bool {
 		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
-// tokenize splits one paragraph into tokens: each CJK character alone,
-// Latin words whole, punctuation kept with the word it belongs to.
+// tokenize splits one paragraph into tokens: each CJK character alone
+// (a protected word whole), Latin words whole, punctuation kept with the
+// word it belongs to.
 func tokenize(s string) []token {
+	glued := glueMask(s)
 	var toks []token
 	var word strings.Builder
 	glue := ""
@@ -42,21 +44,26 @@ func tokenize(s string) []token {
 		word.Reset()
 		glue, pendingOpen = "", ""
 	}
-	for _, r := range s {
+	for i, r := range s {
 		switch {
 		case unicode.IsSpace(r):
 			flush()
 			if len(toks) > 0 || pendingOpen != "" {
 				glue = " "
 			}
-		case strings.ContainsRune(noStart, r) && word.Len() == 0 && glue == "" && pendingOpen == "" && len(toks) > 0:
-			toks[len(toks)-1].text += string(r)
+		case strings.ContainsRune(noStart, r) && word.Len() == 0 && pendingOpen == "" && len(toks) > 0:
+			toks[len(toks)-1].text += glue + string(r) // "staff —" never puts "—" first
+			glue = ""
 		case strings.ContainsRune(noEnd, r) && word.Len() == 0:
 			pendingOpen += string(r)
 		case isCJK(r) && !strings.ContainsRune(noStart, r):
-			flush()
+			if !glued[i] {
+				flush()
+			}
 			word.WriteRune(r)
-			flush()
+			if !glued[i+utf8.RuneLen(r)] {
+				flush()
+			}
 		default:
 			word.WriteRune(r)
 		}
@@ -68,8 +75,9 @@ func tokenize(s string) []token {
 	return toks
 }
 
-// Wrap breaks a paragraph into lines no wider than maxW at size: anywhere
-// between CJK characters, at spaces between Latin words, and inside a word
+// Wrap breaks a paragraph into lines no wider than maxW at size: between
+// CJK characters except inside a Protected word, at spaces between Latin
+// words, and inside a word
 // only when the word alone is wider than a line. A "\n" forces a break.
 // No text is ever dropped.
 func Wrap(m Measurer, s string, size, maxW float64) []string {
@@ -80,22 +88,43 @@ func Wrap(m Measurer, s string, size, maxW float64) []string {
 	return out
 }
 
+// clauseEnd may end a line by preference: a break after one of them reads
+// as a pause, not as a word cut.
+const clauseEnd = "，。、；：！？"
+
 func wrapPara(m Measurer, s string, size, maxW float64) []string {
+	return wrapTokens(m, tokenize(s), size, maxW)
+}
+
+func wrapTokens(m Measurer, toks []token, size, maxW float64) []string {
 	var lines []string
-	line := ""
-	for _, t := range tokenize(s) {
+	line, clause := "", 0 // clause: end of the last clause on line, in bytes
+	for _, t := range toks {
 		cand := t.text
 		if line != "" {
 			cand = line + t.glue + t.text
 		}
 		if m.Width(cand, size) <= maxW {
 			line = cand
+			if strings.ContainsAny(lastRune(t.text), clauseEnd) {
+				clause = len(line)
+			}
 			continue
+		}
+		// Break after the last clause on the line if that keeps at least
+		// half a line, so "请停一下：" stays together; else before t.
+		if clause > 0 && clause < len(line) && m.Width(line[:clause], size) >= maxW/2 {
+			rest := strings.TrimLeft(line[clause:], " ")
+			if m.Width(rest+t.glue+t.text, size) <= maxW {
+				lines = append(lines, line[:clause])
+				line, clause = rest+t.glue+t.text, 0
+				continue
+			}
 		}
 		if line != "" {
 			lines = append(lines, line)
 		}
-		line = t.text
+		line, clause = t.text, 0
 		for m.Width(line, size) > maxW && utf8.RuneCountInString(line) > 1 {
 			head := fitRunes(m, line, size, maxW)
 			lines = append(lines, head)
@@ -106,6 +135,52 @@ func wrapPara(m Measurer, s string, size, maxW float64) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+func lastRune(s string) string {
+	_, n := utf8.DecodeLastRuneInString(s)
+	return s[len(s)-n:]
+}
+
+// WrapBalanced wraps like Wrap into as few lines, but as even as they can
+// be: a title or a button label reads better as "工作人员已到 / 您身边"
+// than as "工作人员已到您身 / 边".
+func WrapBalanced(m Measurer, s string, size, maxW float64) []string {
+	if strings.Contains(s, "\n") {
+		return Wrap(m, s, size, maxW)
+	}
+	toks := tokenize(s)
+	lines := wrapTokens(m, toks, size, maxW)
+	if len(lines) < 2 {
+		return lines
+	}
+	// Never narrower than the widest word: that would split it.
+	widest := 0.0
+	for _, t := range toks {
+		widest = max(widest, m.Width(t.text, size))
+	}
+	lo, hi := max(maxW/float64(len(lines))/2, widest), maxW
+	if lo >= hi {
+		return lines
+	}
+	for i := 0; i < 10; i++ {
+		mid := (lo + hi) / 2
+		if l := wrapTokens(m, toks, size, mid); len(l) == len(lines) && fits(m, l, size, mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return wrapTokens(m, toks, size, hi)
+}
+
+func fits(m Measurer, lines []string, size, w float64) bool {
+	for _, l := range lines {
+		if m.Width(l, size) > w {
+			return false
+		}
+	}
+	return true
 }
 
 // fitRunes returns the longest prefix of s (at least one rune) that fits.
@@ -122,4 +197,16 @@ func fitRunes(m Measurer, s string, size, maxW float64) string {
 		best = s[:i]
 	}
 	return best
+}
+
+// widestToken is the width of the widest piece of s that Wrap keeps whole
+// (a word, a protected word, a CJK character with its punctuation).
+func widestToken(m Measurer, s string, size float64) float64 {
+	w := 0.0
+	for _, para := range strings.Split(s, "\n") {
+		for _, t := range tokenize(para) {
+			w = max(w, m.Width(t.text, size))
+		}
+	}
+	return w
 }

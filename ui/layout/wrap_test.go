@@ -52,3 +52,42 @@ func FuzzWrap(f *testing.F) {
 		}
 	})
 }
+
+func TestWrapKeepsProtectedWordsWhole(t *testing.T) {
+	m := approx{}
+	for _, c := range []struct {
+		in   string
+		maxW float64
+		want []string
+	}{
+		{"请不要转到安全账户", 60, []string{"请不要转到", "安全账户"}},
+		{"请不要转到安全账户", 75, []string{"请不要转到", "安全账户"}},
+		{"工作人员马上就到", 30, []string{"工作人", "员马上", "就到"}}, // wider than a line: split as a last resort
+		{"请拨打96110", 40, []string{"请拨打", "96110"}},
+		{"不转了，按【取消】键", 70, []string{"不转了，", "按【取消】键"}}, // after the comma, not before the key
+		{"转账须谨慎，防止被诈骗", 50, []string{"转账须谨", "慎，防止被", "诈骗"}},
+		{"请停一下：转账前请确认", 80, []string{"请停一下：", "转账前请确认"}}, // at the colon
+	} {
+		got := Wrap(m, c.in, 10, c.maxW)
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Wrap(%q, %v) = %q, want %q", c.in, c.maxW, got, c.want)
+		}
+	}
+}
+
+func TestWrapBalanced(t *testing.T) {
+	m := approx{}
+	for _, c := range []struct {
+		in   string
+		maxW float64
+		want []string
+	}{
+		{"工作人员已到您身边", 80, []string{"工作人员已", "到您身边"}},
+		{"Staff are on the way", 60, []string{"Staff are", "on the way"}},
+		{"短", 80, []string{"短"}},
+	} {
+		if got := WrapBalanced(m, c.in, 10, c.maxW); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("WrapBalanced(%q, %v) = %q, want %q", c.in, c.maxW, got, c.want)
+		}
+	}
+}

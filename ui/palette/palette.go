@@ -23,6 +23,18 @@ type Palette struct {
 	ButtonText color.RGBA // ack prompt, on Button
 	Footer     color.RGBA // footer band
 	FooterText color.RGBA // footer small print, on Footer
+	// Choice buttons (screen.Choice): every button has an Edge outline so
+	// its shape shows on any background; the primary (safe) choice is
+	// filled with the stronger colour; a button that only works after the
+	// countdown is drawn muted but its label stays legible (Disabled pair,
+	// at least 4.5:1, WCAG AA).
+	Choice       color.RGBA
+	ChoiceText   color.RGBA // on Choice
+	Primary      color.RGBA
+	PrimaryText  color.RGBA // on Primary
+	Disabled     color.RGBA
+	DisabledText color.RGBA // on Disabled
+	Edge         color.RGBA // button outline, on Background
 }
 
 // Pair is one foreground drawn on one background.
@@ -39,8 +51,14 @@ func (p Palette) Pairs() []Pair {
 		{"accent", p.Accent, p.Background},
 		{"button", p.ButtonText, p.Button},
 		{"footer", p.FooterText, p.Footer},
+		{"choice", p.ChoiceText, p.Choice},
+		{"primary", p.PrimaryText, p.Primary},
 	}
 }
+
+// DisabledPair is the label of a button waiting for the countdown: muted
+// so it reads as "not yet", held to 4.5:1 rather than 7:1.
+func (p Palette) DisabledPair() Pair { return Pair{"disabled", p.DisabledText, p.Disabled} }
 
 func rgb(v uint32) color.RGBA {
 	return color.RGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 0xff}
@@ -56,6 +74,10 @@ var tones = map[screen.Tone]Palette{
 		Accent: rgb(0xFFE08A),
 		Button: rgb(0xFFE08A), ButtonText: rgb(0x0B2545),
 		Footer: rgb(0x061A33), FooterText: rgb(0xE8EEF5),
+		Choice: rgb(0xFFFFFF), ChoiceText: rgb(0x0B2545),
+		Primary: rgb(0xFFE08A), PrimaryText: rgb(0x0B2545),
+		Disabled: rgb(0x3C4D66), DisabledText: rgb(0xDDE3EA),
+		Edge: rgb(0xFFFFFF),
 	},
 	screen.ToneWarn: {
 		Background: rgb(0xFFF6DC), Text: rgb(0x1A1A1A),
@@ -63,6 +85,10 @@ var tones = map[screen.Tone]Palette{
 		Accent: rgb(0x8A1C00),
 		Button: rgb(0x6B3A00), ButtonText: rgb(0xFFFFFF),
 		Footer: rgb(0x1A1A1A), FooterText: rgb(0xFFF6DC),
+		Choice: rgb(0xFFFFFF), ChoiceText: rgb(0x1A1A1A),
+		Primary: rgb(0x6B3A00), PrimaryText: rgb(0xFFFFFF),
+		Disabled: rgb(0xE6DDC6), DisabledText: rgb(0x4A4438),
+		Edge: rgb(0x1A1A1A),
 	},
 	screen.ToneDanger: {
 		Background: rgb(0x6E0000), Text: rgb(0xFFFFFF),
@@ -70,6 +96,10 @@ var tones = map[screen.Tone]Palette{
 		Accent: rgb(0xFFD400),
 		Button: rgb(0xFFD400), ButtonText: rgb(0x1A0000),
 		Footer: rgb(0x2A0000), FooterText: rgb(0xFFFFFF),
+		Choice: rgb(0xFFFFFF), ChoiceText: rgb(0x1A0000),
+		Primary: rgb(0xFFD400), PrimaryText: rgb(0x1A0000),
+		Disabled: rgb(0x8E3B3B), DisabledText: rgb(0xFFFFFF),
+		Edge: rgb(0xFFFFFF),
 	},
 }
 

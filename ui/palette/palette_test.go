@@ -16,6 +16,27 @@ func TestEveryPairMeetsAAA(t *testing.T) {
 	}
 }
 
+// A button waiting for the countdown must still be read (AA), and look
+// different from an active one; every button outline must stand out from
+// the screen as a shape (WCAG 1.4.11: 3:1).
+func TestButtonsReadAndShowTheirShape(t *testing.T) {
+	for _, tone := range Tones {
+		p := For(tone)
+		if d := p.DisabledPair(); Contrast(d.Fg, d.Bg) < 4.5 {
+			t.Errorf("%s: disabled label %.2f:1, want >= 4.5:1", tone, Contrast(d.Fg, d.Bg))
+		}
+		if p.Disabled == p.Choice || p.Disabled == p.Primary {
+			t.Errorf("%s: a disabled button looks like an active one", tone)
+		}
+		if got := Contrast(p.Edge, p.Background); got < 3 {
+			t.Errorf("%s: button outline %.2f:1 on the background, want >= 3:1", tone, got)
+		}
+		if p.Primary == p.Choice {
+			t.Errorf("%s: the primary choice is not drawn stronger", tone)
+		}
+	}
+}
+
 func TestTonesLookDifferent(t *testing.T) {
 	seen := map[color.RGBA]bool{}
 	for _, tone := range Tones {

@@ -91,9 +91,10 @@ func (w *Writer) send(m screen.FromDisplay) error {
 // Ready says the window is up: the agent answers with the current screen.
 func (w *Writer) Ready() error { return w.send(screen.FromDisplay{Type: screen.MsgReady}) }
 
-// Input reports a touch, click or key aimed at screen seq.
-func (w *Writer) Input(source, key string, seq uint64) error {
-	return w.send(screen.FromDisplay{Type: screen.MsgInput, Source: source, Key: key, Seq: seq})
+// Input reports a touch, click or key aimed at screen seq; choice is the
+// button a touch or click landed in ("" for none).
+func (w *Writer) Input(source, key, choice string, seq uint64) error {
+	return w.send(screen.FromDisplay{Type: screen.MsgInput, Source: source, Key: key, Seq: seq, Choice: choice})
 }
 
 // Shown reports that screen seq has been drawn.

@@ -44,7 +44,10 @@ func TestWriterLines(t *testing.T) {
 	if err := w.Ready(); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Input(screen.SourceKey, "ENTER", 7); err != nil {
+	if err := w.Input(screen.SourceKey, "ENTER", "", 7); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Input(screen.SourceTouch, "", "stop", 7); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Shown(7); err != nil {
@@ -52,6 +55,7 @@ func TestWriterLines(t *testing.T) {
 	}
 	want := `{"type":"ready"}` + "\n" +
 		`{"type":"input","source":"key","key":"ENTER","seq":7}` + "\n" +
+		`{"type":"input","source":"touch","seq":7,"choice":"stop"}` + "\n" +
 		`{"type":"shown","seq":7}` + "\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)

@@ -18,6 +18,12 @@ import (
 //go:embed screens/*.json
 var files embed.FS
 
+// Names lists every screen a sample exists for, in the order the agent
+// can show them: screen.Names plus the screens of CONTRACT §6, §7 and §15.
+var Names = []wire.ScreenName{wire.ScreenStandby, wire.ScreenReminder, wire.ScreenQuestion,
+	wire.ScreenTransferWarning, wire.ScreenHighRisk, wire.ScreenStopped, wire.ScreenHelpComing,
+	wire.ScreenStaffComing, wire.ScreenStaffArrived}
+
 // Langs are the languages every sample exists in, default first.
 var Langs = []string{"zh", "en"}
 
@@ -34,11 +40,11 @@ func Get(name wire.ScreenName, lang string) (screen.Screen, error) {
 	return s, nil
 }
 
-// All returns every sample in screen.Names order, each language in Langs
+// All returns every sample in Names order, each language in Langs
 // order. The samples are embedded and checked by a test, so it cannot fail.
 func All() []screen.Screen {
 	var out []screen.Screen
-	for _, name := range screen.Names {
+	for _, name := range Names {
 		for _, lang := range Langs {
 			if s, err := Get(name, lang); err == nil {
 				out = append(out, s)

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -20,7 +21,9 @@ import (
 // gone and the game ends.
 type Reporter interface {
 	Ready() error
-	Input(source, key string, seq uint64) error
+	// Input reports a touch, click or key aimed at screen seq; choice is
+	// the id of the active button a touch or click landed in, or "".
+	Input(source, key, choice string, seq uint64) error
 	Shown(seq uint64) error
 }
 
@@ -46,6 +49,7 @@ type Game struct {
 	o         Options
 	deadlines chan time.Time // countdown ends, to the ticker
 	kicks     chan struct{}  // Show/Close happened, to the ticker
+	trims     chan struct{}  // a new screen was drawn, to the ticker
 
 	mu        sync.Mutex
 	pending   *screen.Screen
@@ -65,6 +69,7 @@ type Game struct {
 	shownAny     bool
 	warnedNoFit  uint64
 	touches      []ebiten.TouchID
+	plan         layout.Plan // last drawn, for hit-testing
 	lastDrawCost time.Duration
 }
 
@@ -74,7 +79,8 @@ func NewGame(o Options) *Game {
 		o.Now = time.Now
 	}
 	o.Log = o.Log.With().Str("component", "screens").Logger()
-	return &Game{o: o, deadlines: make(chan time.Time, 1), kicks: make(chan struct{}, 1), dirty: true}
+	return &Game{o: o, deadlines: make(chan time.Time, 1), kicks: make(chan struct{}, 1),
+		trims: make(chan struct{}, 1), dirty: true}
 }
 
 // Show makes s the screen to draw at the next frame; a later Show before
@@ -97,16 +103,27 @@ func (g *Game) Close() {
 // RunTicker wakes the loop once a second while a countdown runs, once when
 // it ends, and again every retryWake while a screen sent by Show has not
 // been taken yet (a wake-up posted while Ebiten is inside a frame can be
-// swallowed), until ctx is cancelled. Run it in its own goroutine.
+// swallowed), until ctx is cancelled. A second after a new screen was
+// drawn it hands the garbage of laying it out back to the OS (trimDelay).
+// Run it in its own goroutine.
 func (g *Game) RunTicker(ctx context.Context) {
 	var deadline time.Time
-	tick, retry := stoppedTimer(), stoppedTimer()
+	tick, retry, trim := stoppedTimer(), stoppedTimer(), stoppedTimer()
 	defer tick.Stop()
 	defer retry.Stop()
+	defer trim.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-g.trims:
+			trim.Reset(trimDelay)
+			continue
+		case <-trim.C:
+			// Layout and glyph caching leave garbage that the runtime
+			// would keep for minutes; the screen then rests for seconds.
+			debug.FreeOSMemory()
+			continue
 		case deadline = <-g.deadlines:
 		case <-g.kicks:
 			retry.Reset(retryWake)
@@ -132,6 +149,10 @@ func (g *Game) RunTicker(ctx context.Context) {
 
 // retryWake is how often a pending screen re-asks for a frame.
 const retryWake = 15 * time.Millisecond
+
+// trimDelay: memory is returned this long after the last new screen, off
+// the Ebiten loop, so a burst of screens pays for one collection.
+const trimDelay = time.Second
 
 func stoppedTimer() *time.Timer {
 	t := time.NewTimer(time.Hour)
@@ -198,20 +219,58 @@ func (g *Game) accept(s screen.Screen, at time.Time) {
 	g.o.Log.Info().Str("screen", string(s.Name)).Str("lang", s.Lang).Uint64("seq", s.Seq).Msg("screen received")
 }
 
+// readInput reports the first new touch, click or key of this frame. A
+// touch or click names the button it landed in (layout.Plan.Hit on the
+// plan last drawn); outside every active button it names none.
 func (g *Game) readInput() error {
 	var src, key string
+	var x, y int
 	g.touches = inpututil.AppendJustPressedTouchIDs(g.touches[:0])
 	switch {
 	case len(g.touches) > 0:
 		src = screen.SourceTouch
+		x, y = ebiten.TouchPosition(g.touches[0])
 	case inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft):
 		src = screen.SourceClick
-	case inpututil.IsKeyJustPressed(ebiten.KeyEnter), inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter):
-		src, key = screen.SourceKey, "ENTER"
+		x, y = ebiten.CursorPosition()
 	default:
-		return nil
+		if key = pressedKey(); key == "" {
+			return nil
+		}
+		src = screen.SourceKey
 	}
-	return g.report(g.o.Out.Input(src, key, g.cur.Seq))
+	return g.input(src, key, x, y)
+}
+
+// input reports one input; a touch or click at (x, y) names the active
+// button it landed in.
+func (g *Game) input(src, key string, x, y int) error {
+	var choice string
+	if src != screen.SourceKey {
+		choice, _ = g.plan.Hit(float64(x), float64(y))
+	}
+	return g.report(g.o.Out.Input(src, key, choice, g.cur.Seq))
+}
+
+// keys are the keys reported, by the name the agent maps to terminal keys
+// (docs/screen-protocol.md): Enter, Escape and the function keys the
+// choices name.
+var keys = []struct {
+	k    ebiten.Key
+	name string
+}{
+	{ebiten.KeyEnter, "ENTER"}, {ebiten.KeyNumpadEnter, "ENTER"}, {ebiten.KeyEscape, "ESCAPE"},
+	{ebiten.KeyF1, "F1"}, {ebiten.KeyF2, "F2"}, {ebiten.KeyF3, "F3"}, {ebiten.KeyF4, "F4"},
+	{ebiten.KeyF5, "F5"}, {ebiten.KeyF6, "F6"}, {ebiten.KeyF7, "F7"}, {ebiten.KeyF8, "F8"},
+}
+
+func pressedKey() string {
+	for _, k := range keys {
+		if inpututil.IsKeyJustPressed(k.k) {
+			return k.name
+		}
+	}
+	return ""
 }
 
 func (g *Game) report(err error) error {
@@ -236,6 +295,7 @@ func (g *Game) Draw(dst *ebiten.Image) {
 	} else {
 		p := layout.Compute(g.cur, b.Dx(), b.Dy(), g.o.Font, g.phase)
 		Paint(dst, p, g.o.Font)
+		g.plan = p
 		if !p.Fits && g.warnedNoFit != g.cur.Seq+1 {
 			g.warnedNoFit = g.cur.Seq + 1
 			g.o.Log.Warn().Str("screen", string(g.cur.Name)).Float64("body_px", p.BodySize).Float64("min_px", p.MinBody).Msg("texts too long; drawn below the minimum size")
@@ -254,6 +314,10 @@ func (g *Game) Draw(dst *ebiten.Image) {
 		g.o.Log.Debug().Uint64("seq", g.cur.Seq).Dur("since_received", g.o.Now().Sub(g.receivedAt)).Dur("draw", g.lastDrawCost).Msg("screen drawn")
 		if err := g.o.Out.Shown(g.cur.Seq); err != nil {
 			g.o.Log.Error().Err(err).Msg("tell agent shown")
+		}
+		select {
+		case g.trims <- struct{}{}:
+		default:
 		}
 	}
 }

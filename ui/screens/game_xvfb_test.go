@@ -5,6 +5,7 @@ package screens
 import (
 	"errors"
 	"image/color"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/ui/layout"
 	"github.com/transferguard/transferguard/ui/samples"
@@ -28,9 +30,11 @@ func (r *recorder) add(s string) error {
 	r.msgs = append(r.msgs, s)
 	return nil
 }
-func (r *recorder) Ready() error                          { return r.add("ready") }
-func (r *recorder) Input(src, key string, _ uint64) error { return r.add("input " + src + key) }
-func (r *recorder) Shown(seq uint64) error                { return r.add("shown " + string(rune('0'+seq))) }
+func (r *recorder) Ready() error { return r.add("ready") }
+func (r *recorder) Input(src, key, choice string, _ uint64) error {
+	return r.add("input " + src + " " + key + " " + choice)
+}
+func (r *recorder) Shown(seq uint64) error { return r.add("shown " + string(rune('0'+seq))) }
 func (r *recorder) got() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -85,6 +89,15 @@ func TestGameDrawsOnlyOnChangeAndCountsDown(t *testing.T) {
 	if painted, _ := frame(t, g, canvas); painted {
 		t.Error("repainted with nothing changed")
 	}
+	// During the countdown continue does not answer a click on it.
+	for _, b := range g.plan.Buttons {
+		if b.ID == screen.ChoiceContinue {
+			onLoop(func() { g.input(screen.SourceClick, "", int(b.X+b.W/2), int(b.Y+b.H/2)) })
+		}
+	}
+	if got := rec.got(); got[len(got)-1] != "input click  " {
+		t.Errorf("click on continue during the countdown reported %q, want no choice", got[len(got)-1])
+	}
 	now = now.Add(300 * time.Millisecond)
 	if painted, _ := frame(t, g, canvas); painted {
 		t.Error("repainted within the same countdown second")
@@ -102,6 +115,17 @@ func TestGameDrawsOnlyOnChangeAndCountsDown(t *testing.T) {
 	frame(t, g, canvas)
 	if g.phase != (layout.Phase{}) {
 		t.Errorf("after 10.1 s the countdown shows %d s", g.phase.SecondsLeft)
+	}
+	// The countdown is over: a click inside a button chooses it, a click
+	// outside every button chooses nothing.
+	for _, b := range g.plan.Buttons {
+		onLoop(func() { g.input(screen.SourceClick, "", int(b.X+b.W/2), int(b.Y+b.H/2)) })
+	}
+	onLoop(func() { g.input(screen.SourceTouch, "", 3, 3) })
+	onLoop(func() { g.input(screen.SourceKey, "ESCAPE", 400, 300) })
+	want := []string{"input click  ", "input click  stop", "input click  help", "input click  continue", "input touch  ", "input key ESCAPE "}
+	if got := rec.got()[2:]; !slices.Equal(got, want) {
+		t.Errorf("inputs reported %q, want %q", got, want)
 	}
 	g.Close()
 	if _, err := frame(t, g, canvas); !errors.Is(err, ebiten.Termination) {

@@ -19,7 +19,7 @@ import (
 var goldenSizes = [][2]int{{1280, 720}, {800, 600}, {600, 800}}
 
 // TestGoldenScreens draws every screen in both languages at each size with
-// the real font, checks the plan (nothing clipped, body >= h/20), and
+// the real font, checks the plan (nothing clipped, body >= layout.MinBody), and
 // compares the pixels with testdata/<screen>_<lang>_<w>x<h>.png.
 func TestGoldenScreens(t *testing.T) {
 	for _, s := range samples.All() {
@@ -39,8 +39,8 @@ func TestGoldenScreens(t *testing.T) {
 				for _, p := range layout.Check(s, plan) {
 					t.Errorf("%s: %s", name, p)
 				}
-				if min := float64(sz[1]) / 20; plan.BodySize < min {
-					t.Errorf("%s: body %.1fpx < h/20 %.1fpx", name, plan.BodySize, min)
+				if min := layout.MinBody(sz[0], sz[1]); plan.BodySize < min {
+					t.Errorf("%s: body %.1fpx < minimum %.1fpx", name, plan.BodySize, min)
 				}
 				compareGolden(t, filepath.Join("testdata", name+".png"), img)
 			}

@@ -30,8 +30,10 @@ func Paint(dst *ebiten.Image, p layout.Plan, f *fonts.Font) {
 	fillRect(dst, p.FooterBand, pal.Footer)
 	if p.Button.W > 0 {
 		r := p.Button
-		vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), pal.Button, true)
+		vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), pal.Button, false)
 	}
+	paintButtons(dst, p)
+	paintPictogram(dst, p, pal.BandText, pal.Band)
 	for _, it := range p.Items {
 		op := &text.DrawOptions{}
 		op.GeoM.Translate(it.X, it.Y)
@@ -57,6 +59,12 @@ func roleColor(p layout.Plan, r layout.Role) color.Color {
 		return p.Palette.ButtonText
 	case layout.RoleFooter:
 		return p.Palette.FooterText
+	case layout.RoleChoice:
+		return p.Palette.ChoiceText
+	case layout.RolePrimary:
+		return p.Palette.PrimaryText
+	case layout.RoleDisabled:
+		return p.Palette.DisabledText
 	default:
 		return p.Palette.Text
 	}

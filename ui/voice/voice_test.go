@@ -9,11 +9,17 @@ import (
 	"testing"
 
 	"github.com/transferguard/transferguard/agent/wire"
+	"github.com/transferguard/transferguard/ui/samples"
 )
 
+// Every screen that speaks (all but standby) has a clip in both languages,
+// short enough to finish before the customer has read the screen.
 func TestEveryVoicedScreenHasClipsInBothLanguages(t *testing.T) {
-	for _, name := range []wire.ScreenName{wire.ScreenReminder, wire.ScreenTransferWarning, wire.ScreenHighRisk, wire.ScreenStaffComing} {
-		for _, lang := range []string{"zh", "en"} {
+	for _, name := range samples.Names {
+		if name == wire.ScreenStandby {
+			continue
+		}
+		for _, lang := range samples.Langs {
 			pcm, err := Decode(string(name) + "_" + lang)
 			if err != nil {
 				t.Errorf("%s_%s: %v", name, lang, err)
