@@ -68,12 +68,10 @@ func Generate(o Options) Corpus {
 const SessionMark = "# session"
 
 type gen struct {
-	o              Options
-	r              *rand.Rand
-	accounts       []string
-	phones         []string
-	cards, payees  int
-	accountsListed int
+	o        Options
+	r        *rand.Rand
+	accounts []string
+	phones   []string
 }
 
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }

@@ -13,8 +13,7 @@ import (
 func RunTasks(tasks <-chan func()) error {
 	ebiten.SetWindowSize(64, 64)
 	ebiten.SetWindowTitle("tgscreen (offscreen)")
-	ebiten.SetInitFocused(false)
-	err := ebiten.RunGame(&taskGame{tasks: tasks})
+	err := ebiten.RunGameWithOptions(&taskGame{tasks: tasks}, &ebiten.RunGameOptions{InitUnfocused: true})
 	if errors.Is(err, ebiten.Termination) {
 		return nil
 	}
