@@ -12,8 +12,9 @@ import (
 
 // Names lists every screen with shipped texts, in the order a preview or a
 // test walks them.
-var Names = []wire.ScreenName{wire.ScreenStandby, wire.ScreenReminder, wire.ScreenTransferWarning,
-	wire.ScreenHighRisk, wire.ScreenStaffComing}
+var Names = []wire.ScreenName{wire.ScreenStandby, wire.ScreenReminder, wire.ScreenQuestion,
+	wire.ScreenTransferWarning, wire.ScreenHighRisk, wire.ScreenHelpComing, wire.ScreenStaffComing,
+	wire.ScreenStaffArrived, wire.ScreenStopped}
 
 // Tone selects the palette: what the screen asks of the customer decides
 // its colours, never the text.

@@ -145,6 +145,19 @@ func pictogramOf(name wire.ScreenName, s *session) screen.Pictogram {
 	return screen.PictogramNone
 }
 
+// PreviewFired is Preview of the transfer warning or the high-risk screen
+// after rule ruleID fired, with its advice as the agent would show it: the
+// layout tests walk every rule's advice through the real text path.
+func PreviewFired(p *config.Policy, name wire.ScreenName, lang, ruleID string, now time.Time) screen.Screen {
+	lang = p.Lang(lang)
+	s := newSession("preview", p, now)
+	s.fired[ruleID] = true
+	if name == wire.ScreenTransferWarning {
+		s.warnFrom = now
+	}
+	return build(p, name, lang, s, now)
+}
+
 // Preview builds a screen as the agent would show it with policy p, for
 // tgscreen --preview: the transfer warning shows its full countdown and
 // the staff screen a sample guard and ETA.

@@ -2,7 +2,6 @@ package samples
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/transferguard/transferguard/agent/config"
@@ -13,9 +12,11 @@ import (
 
 // Shipped returns every screen of the shipped configuration
 // (configs/default.yaml) in every language it has, as the agent decides
-// it, and every configured question; the transfer warning and the high-risk screen carry the two longest
-// rule advices, the most text they can get. Layout tests run these, so the
-// texts a customer actually reads are proven to fit, not only the samples.
+// it, and every configured question; the transfer warning and the
+// high-risk screen come once for each rule's advice, through the agent's own
+// text path (the advice of the rule that fired, the configured lines, the
+// note last). Layout tests run these, so the texts a customer actually
+// reads are proven to fit, not only the samples.
 func Shipped() ([]screen.Screen, error) {
 	p, err := config.Build(config.Defaults())
 	if err != nil {
@@ -27,24 +28,16 @@ func Shipped() ([]screen.Screen, error) {
 			out = append(out, terminal.PreviewQuestion(p, q.ID, lang, time.Unix(0, 0)))
 		}
 		for _, name := range screen.Names {
-			s := terminal.Preview(p, name, lang, time.Unix(0, 0))
-			if name == wire.ScreenTransferWarning || name == wire.ScreenHighRisk {
-				lines := append(longestAdvice(p, lang), s.Lines...)
-				s.Lines = lines[:min(len(lines), terminal.MaxLines)]
+			if name != wire.ScreenTransferWarning && name != wire.ScreenHighRisk {
+				out = append(out, terminal.Preview(p, name, lang, time.Unix(0, 0)))
+				continue
 			}
-			out = append(out, s)
+			for _, r := range p.OrderedRules() {
+				if r.Advice[lang] != "" {
+					out = append(out, terminal.PreviewFired(p, name, lang, r.ID, time.Unix(0, 0)))
+				}
+			}
 		}
 	}
 	return out, nil
-}
-
-func longestAdvice(p *config.Policy, lang string) []string {
-	var all []string
-	for _, r := range p.Rules {
-		if a := r.Advice[lang]; a != "" {
-			all = append(all, a)
-		}
-	}
-	slices.SortFunc(all, func(a, b string) int { return len([]rune(b)) - len([]rune(a)) })
-	return all[:min(2, len(all))]
 }
