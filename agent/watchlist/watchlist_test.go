@@ -205,7 +205,7 @@ func TestPhoneSpellingsMatch(t *testing.T) {
 			t.Errorf("HasPhone(%q) = true, want false", n)
 		}
 	}
-	if allocs := testing.AllocsPerRun(100, func() { doc.List.HasPhone("+86 138-0013-8000") }); allocs != 0 {
+	if allocs := testing.AllocsPerRun(100, func() { doc.List.HasPhone("+86 138-0013-8000") }); allocs != 0 && !raceEnabled {
 		t.Errorf("HasPhone allocates %.0f times", allocs)
 	}
 }
