@@ -49,8 +49,9 @@ func (l Ladder) ChannelsUpTo(rung int) (channels, rungs []string) {
 	return channels, rungs
 }
 
-// Ladder is the escalation policy, PagerDuty-style. A new high-level
-// incident notifies Rungs[0] at once; while nobody claims it, it is
+// Ladder is the escalation policy, PagerDuty-style. A new customer alert
+// (any level) or a high health incident notifies Rungs[0] at once; while
+// nobody claims it, it is
 // notified again every Renotify and climbs to the next rung After its
 // delay. A claimed incident with no arrival within ArriveWithin escalates
 // one rung, once. Zero durations switch the matching rule off.
@@ -119,7 +120,7 @@ func (l Ladder) Advance(i *Incident, now time.Time) []Step {
 // next applies the earliest escalation due by now, if any.
 func (l Ladder) next(i *Incident, now time.Time) (Step, bool) {
 	switch {
-	case i.State == StateNew && i.Level == LevelHigh:
+	case i.State == StateNew && l.escalates(i):
 		climb, renotify := l.climbAt(i), l.renotifyAt(i)
 		if !climb.IsZero() && !climb.After(now) && (renotify.IsZero() || !renotify.Before(climb)) {
 			i.Rung++
@@ -143,6 +144,13 @@ func (l Ladder) next(i *Incident, now time.Time) (Step, bool) {
 	return Step{}, false
 }
 
+// escalates reports whether an unclaimed incident is renotified and climbs
+// the ladder: every customer alert (risk, panic, tamper, help) of every
+// level — a medium alert ignored is still a customer left alone — and
+// health incidents only when high, so a terminal offline overnight does
+// not page a manager every minute.
+func (l Ladder) escalates(i *Incident) bool { return i.FromAgent() || i.Level == LevelHigh }
+
 // climbAt is when an unclaimed incident climbs to the next rung; zero at the top.
 func (l Ladder) climbAt(i *Incident) time.Time {
 	if i.Rung+1 >= len(l.Rungs) {
@@ -162,7 +170,7 @@ func (l Ladder) renotifyAt(i *Incident) time.Time {
 // due is the next time Advance may do something.
 func (l Ladder) due(i *Incident) time.Time {
 	switch {
-	case i.State == StateNew && i.Level == LevelHigh:
+	case i.State == StateNew && l.escalates(i):
 		return earliest(l.climbAt(i), l.renotifyAt(i))
 	case i.State == StateClaimed && !i.Overdue && l.ArriveWithin > 0:
 		return i.ClaimedAt.Add(l.ArriveWithin)

@@ -50,7 +50,11 @@ func TestLadder(t *testing.T) {
 			"09:00 renotified unclaimed: police liaison",
 			"10:00 renotified unclaimed: police liaison",
 		}},
-		{"medium does not escalate", LevelMedium, []time.Duration{time.Hour}, nil, nil},
+		{"unclaimed medium customer alert climbs too", LevelMedium, []time.Duration{30 * time.Second, 3 * time.Minute}, nil, []string{
+			"01:00 renotified unclaimed: lobby guards",
+			"02:00 escalated unclaimed: branch manager",
+			"03:00 renotified unclaimed: branch manager",
+		}},
 		{"claim stops the climb, no arrival escalates once", LevelHigh, []time.Duration{90 * time.Second, 2 * time.Minute, time.Hour}, func(i *Incident, now time.Time) {
 			if i.State == StateNew && now.Sub(t0) >= 2*time.Minute {
 				_, _ = i.Claim("g1", 0, t0.Add(90*time.Second))
@@ -74,6 +78,15 @@ func TestLadder(t *testing.T) {
 				t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
 		})
+	}
+}
+
+// A medium health incident (a dead screen, a degraded disk) is raised once
+// and waits for a claim: it must not page up the ladder every minute.
+func TestMediumHealthDoesNotEscalate(t *testing.T) {
+	i, _ := FromHealth("I1", "h1", "S1", "T1", KindUIDown, t0)
+	if got := story(ladder(), &i, []time.Duration{time.Hour}, nil); len(got) != 0 {
+		t.Fatalf("medium health incident escalated:\n%s", strings.Join(got, "\n"))
 	}
 }
 
