@@ -63,21 +63,24 @@ fleet 0 $((DURATION / 2 - 20 > 10 ? DURATION / 2 - 20 : 10)) & fpids[0]=$!
 for p in "${fpids[@]}"; do wait "$p" || echo "fleet: a fleet process failed (see $work/fleet*.log)"; done
 echo "fleet: all outboxes drained at $(( $(date +%s) - start ))s"
 
-# Wait for tgdispatch to have every alert, at most 120 s.
-want=$(grep -c '^A ' "$work/ledger")
+# Wait for tgdispatch to have every alert and session record, at most 120 s.
+want=$(grep -c '^A ' "$work/ledger"); recs_want=$(grep -c '^S ' "$work/ledger")
 q() { sqlite3 -cmd '.timeout 5000' "$work/d.db" "$1"; }
 grep '^A ' "$work/ledger" | awk '{print $2}' | sort -u >"$work/want.ids"
 for _ in $(seq 60); do
-  have=$(q "SELECT count(*) FROM incidents WHERE kind='risk'")
-  [ "$have" -ge "$want" ] && break; sleep 2
+  have=$(q "SELECT count(*) FROM incidents WHERE kind='risk'"); recs_have=$(q "SELECT count(*) FROM session_records")
+  [ "$have" -ge "$want" ] && [ "$recs_have" -ge "$recs_want" ] && break; sleep 2
 done
+echo "fleet: tgdispatch caught up at $(( $(date +%s) - start ))s"
 q "SELECT alert_id FROM incidents WHERE kind='risk'" | sort >"$work/have.ids"
 lost=$(comm -23 "$work/want.ids" "$work/have.ids" | wc -l)
 extra=$(comm -13 "$work/want.ids" "$work/have.ids" | wc -l)
 twice=$(q "SELECT count(*) FROM (SELECT incident_id FROM steps WHERE action='raised' GROUP BY incident_id HAVING count(*) > 1)")
-recs_want=$(grep -c '^S ' "$work/ledger"); recs_have=$(q "SELECT count(*) FROM session_records")
 echo "fleet: alerts queued $want ($(sort -u "$work/want.ids" | wc -l) unique), incidents $(wc -l <"$work/have.ids"), lost $lost, not in ledger $extra, raised twice $twice"
-echo "fleet: session records queued $recs_want, stored $recs_have"
+grep '^S ' "$work/ledger" | awk '{print $2}' | sort -u >"$work/want.recs"
+q "SELECT id FROM session_records" | sort >"$work/have.recs"
+recs_lost=$(comm -23 "$work/want.recs" "$work/have.recs" | wc -l)
+echo "fleet: session records queued $recs_want, stored $recs_have, lost $recs_lost"
 q "SELECT count(*), (max(created)-min(created))/1000.0 FROM incidents WHERE kind='risk'" |
   awk -F'|' '{printf "fleet: %d risk incidents over %.0f s = %.1f alerts/s end to end\n", $1, $2, $1/$2}'
 q "SELECT created - raised FROM incidents WHERE kind='risk' ORDER BY 1" | awk '{a[NR]=$1} END {
@@ -88,5 +91,5 @@ for n in mosquitto tgdispatch; do
 done
 echo "fleet: mosquitto connections at the end: $(ss -tn state established "( sport = :$PORT )" | tail -n +2 | wc -l)"
 curl -s "127.0.0.1:$((HTTP + 1))/metrics" | grep -E '^tgdispatch_ingest_lag_seconds_(count|sum)|^tgdispatch_messages_total' || true
-[ "$lost" -eq 0 ] && [ "$twice" -eq 0 ] && [ "$recs_have" -ge "$recs_want" ] || { echo "fleet: FAIL"; exit 1; }
+[ "$lost" -eq 0 ] && [ "$twice" -eq 0 ] && [ "$recs_lost" -eq 0 ] || { echo "fleet: FAIL"; exit 1; }
 echo "fleet: nothing lost, nothing twice (work dir $work)"

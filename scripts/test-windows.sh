@@ -18,7 +18,7 @@ command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "test-windows: x86_64-w64
 export WINEPREFIX=${WINEPREFIX:-$HOME/.cache/transferguard/wine} WINEDEBUG=${WINEDEBUG:--all} WINEDLLOVERRIDES="mscoree,mshtml="
 PKGS=${PKGS:-"agent/frame agent/terminal drivers/outbox drivers/serialport drivers/logfile"}
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$out"' EXIT
 
 echo "test-windows: GOOS=windows CGO_ENABLED=0 go build ./cmd/..."
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 nice go build -o "$out/" ./cmd/...
@@ -39,17 +39,55 @@ C
   x86_64-w64-mingw32-gcc -shared -O2 -o "$sys32/bcryptprimitives.dll" "$out/bcp.c" "$out/bcp.def" -ladvapi32
 fi
 
+# Go 1.26's os.RemoveAll deletes with NtSetInformationFile(FileDispositionInformationEx);
+# wine 8.0 answers "fixme:file:NtSetInformationFile Unsupported class (64)"
+# (STATUS_NOT_IMPLEMENTED, "Invalid function"), which Go does not fall back
+# from, so every t.TempDir holding a file fails its cleanup. A run whose only
+# failures are those lines passed every assertion; anything else is a failure.
+wine_rm='TempDir RemoveAll cleanup: unlinkat .*: Invalid function'
+cleanup_only() {
+  ! grep -qE 'panic:|fatal error|^FAIL\s+\S+\s+\[build' "$1" &&
+    [ "$(grep -E '^\s+\S+\.go:[0-9]+:' "$1" | grep -vc "$wine_rm")" -eq 0 ] &&
+    grep -q "$wine_rm" "$1"
+}
 failed=()
 for p in $PKGS; do
   exe="$out/$(echo "$p" | tr / _).test.exe"
-  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 nice go test -c -o "$exe" "./$p"
   log="$out/$(basename "$exe").log"
+  if ! GOOS=windows GOARCH=amd64 CGO_ENABLED=0 nice go test -c -o "$exe" "./$p" >"$log" 2>&1; then
+    echo "FAIL $p (does not compile for windows)"; head -5 "$log" | sed 's/^/    /'
+    [[ " ${ALLOW_FAIL:-} " == *" $p "* ]] || failed+=("$p")
+    continue
+  fi
   if (cd "$p" && timeout 300 "$WINE" "$exe" -test.v -test.count=1 -test.timeout=240s >"$log" 2>&1); then
     echo "PASS $p ($(grep -c '^=== RUN' "$log" || true) runs)"
+  elif cleanup_only "$log"; then
+    echo "PASS $p apart from t.TempDir cleanup ($(grep -c "$wine_rm" "$log") x: wine 8.0 lacks FileDispositionInformationEx, docs/windows.md)"
   else
-    echo "FAIL $p"; grep -E -- '^--- FAIL|^\s+\S+_test\.go:[0-9]+:|panic:|fatal error' "$log" | head -20 | sed 's/^/    /'
+    echo "FAIL $p"; grep -E -- '^--- FAIL|^\s+\S+\.go:[0-9]+:|panic:|fatal error' "$log" | head -20 | sed 's/^/    /'
     [[ " ${ALLOW_FAIL:-} " == *" $p "* ]] || failed+=("$p")
   fi
 done
+# E2E=1: tgagent.exe under wine on COM5, mapped to a pty that tgsim plays the
+# panic scenario onto (HB every $E2E_HB), with mosquitto and tgctl watch.
+# Not a pass/fail stage: it prints what came back (docs/windows.md).
+if [ -n "${E2E:-}" ]; then
+  e=$out/e2e; mkdir -p "$e"; port=${E2E_PORT:-18850}
+  go build -o "$e/" ./cmd/tgsim ./cmd/tgctl
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$e/m.conf"
+  mosquitto -c "$e/m.conf" >"$e/mosquitto.log" 2>&1 & epids=($!)
+  sleep 0.5
+  "$e/tgctl" watch --broker "tcp://127.0.0.1:$port" --json >"$e/watch.log" 2>&1 & epids+=($!)
+  "$e/tgsim" --pty "$e/com" --hb "${E2E_HB:-5s}" --wait 60s --json testdata/scenarios/panic/signals.txt >"$e/sim.out" 2>"$e/sim.err" & simpid=$!
+  sleep 1
+  ln -sfn "$(readlink -f "$e/com")" "$WINEPREFIX/dosdevices/com5"
+  timeout "${E2E_SECS:-60}" "$WINE" "$out/tgagent.exe" --serial COM5 --broker "tcp://127.0.0.1:$port" --site W1 --terminal T1 \
+    --state-dir 'C:\tgstate' >"$e/agent.log" 2>&1 & epids+=($!)
+  wait "$simpid" || true
+  echo "e2e: tgsim: $(grep -E 'frames sent|FAIL' "$e/sim.err" | tr '\n' ' ')"
+  echo "e2e: agent: $(grep -E '"level":"(warn|error)"' "$e/agent.log" | grep -o '"message":"[^"]*"' | sort | uniq -c | tr '\n' ' ')"
+  echo "e2e: alerts at mosquitto: $(grep -c '/alert"' "$e/watch.log" || true)"
+  for p in "${epids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+fi
 ((${#failed[@]} == 0)) || { echo "test-windows: failed: ${failed[*]}" >&2; exit 1; }
 echo "test-windows: all commands build for windows/amd64; listed packages pass under wine"
