@@ -17,6 +17,8 @@ pkgs=(
   npm                             # axe-core for the console's accessibility test (below)
   prometheus                      # real scrape of tgagent/tgdispatch --metrics (drivers/metrics)
   systemd                         # systemd-analyze verify of packaging/systemd units
+  wine64 gcc-mingw-w64-x86-64     # Windows test binaries under wine, bcryptprimitives stub (docs/windows.md)
+  sqlite3 bc curl                 # scripts/fleet.sh checks and sums (docs/scaling.md)
 )
 missing=()
 for p in "${pkgs[@]}"; do
