@@ -2,7 +2,8 @@
 # Fleet load run (docs/scaling.md; not part of scripts/test.sh):
 # TERMINALS simulated terminals (tgsim fleet, split over PROCS processes,
 # each terminal its own MQTT connection and outbox, exactly as tgagent
-# speaks) -> one mosquitto -> tgdispatch on SQLite. RATE alerts/s with a
+# speaks) -> one mosquitto -> tgdispatch on SQLite (DB=pg: two tgdispatch
+# instances sharing the subscription, on a PostgreSQL started here). RATE alerts/s with a
 # BURST every 30 s; halfway, one process in ten (10 % of the terminals) is
 # killed with SIGKILL and started again 20 s later on the same outboxes.
 # Then it checks that every alert queued by a terminal became exactly one
@@ -11,13 +12,14 @@
 # and peak RSS of mosquitto and tgdispatch.
 #
 #   TERMINALS=2000 PROCS=10 RATE=50 DURATION=120 bash scripts/fleet.sh
+#   DB=pg TERMINALS=5000 bash scripts/fleet.sh        # as root (runs postgres as user postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TERMINALS=${TERMINALS:-1000} PROCS=${PROCS:-10} RATE=${RATE:-50} BURST=${BURST:-100}
-DURATION=${DURATION:-120} PORT=${PORT:-18830} HTTP=${HTTP:-18080}
+DURATION=${DURATION:-120} PORT=${PORT:-18830} HTTP=${HTTP:-18080} DB=${DB:-sqlite} PGPORT=${PGPORT:-18432}
 per=$((TERMINALS / PROCS))
 work=$(mktemp -d /tmp/tgfleet.XXXX)
-echo "fleet: $TERMINALS terminals in $PROCS processes, $RATE alerts/s, burst $BURST/30 s, ${DURATION}s; work dir $work"
+echo "fleet: $TERMINALS terminals in $PROCS processes, $DB, $RATE alerts/s, burst $BURST/30 s, ${DURATION}s; work dir $work"
 ulimit -n "$(ulimit -Hn)"   # mosquitto needs one descriptor per connection
 go build -o "$work/" ./cmd/tgsim ./cmd/tgdispatch
 pids=()
@@ -34,16 +36,33 @@ log_type error
 CONF
 mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 & mpid=$!; pids+=($mpid)
 sleep 1
-"$work/tgdispatch" --broker "tcp://127.0.0.1:$PORT" --db "sqlite:$work/d.db" --listen "127.0.0.1:$HTTP" \
-  --metrics "127.0.0.1:$((HTTP + 1))" --log-level warn >"$work/tgdispatch.log" 2>&1 & dpid=$!; pids+=($dpid)
-sleep 2
-
-# CPU seconds and RSS of a pid from /proc, sampled every 2 s into $work/<name>.samples.
+# CPU seconds and RSS (KB) of a process and its children, sampled every 2 s into $work/<name>.samples.
 sample() { while kill -0 "$2" 2>/dev/null; do
-  awk -v t="$(date +%s.%N)" '{print t, ($14+$15)/100}' "/proc/$2/stat" 2>/dev/null | tr '\n' ' ' >>"$work/$1.samples" || break
-  awk '/VmRSS/{print $2}' "/proc/$2/status" >>"$work/$1.samples" 2>/dev/null || break
+  ps -o times=,rss= -p "$2" --ppid "$2" | awk -v t="$(date +%s.%N)" '{c+=$1; r+=$2} END {print t, c, r}' >>"$work/$1.samples"
   sleep 2; done; }
-sample mosquitto $mpid & sample tgdispatch $dpid &
+sample mosquitto $mpid &
+dispatchers=(tgdispatch)
+if [ "$DB" = pg ]; then
+  pgbin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+  chmod 755 "$work"; install -d -o postgres -g postgres "$work/pg"
+  runuser -u postgres -- "$pgbin/initdb" -D "$work/pg/data" -A trust -U postgres -E UTF8 >/dev/null
+  runuser -u postgres -- "$pgbin/postgres" -D "$work/pg/data" -h 127.0.0.1 -p "$PGPORT" -k "$work/pg" >"$work/postgres.log" 2>&1 & ppid=$!; pids+=($ppid)
+  for _ in $(seq 50); do "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" && break; sleep 0.2; done
+  "$pgbin/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c 'CREATE DATABASE tg'
+  dsn="postgres://postgres@127.0.0.1:$PGPORT/tg?sslmode=disable"
+  q() { "$pgbin/psql" -At -F'|' -h 127.0.0.1 -p "$PGPORT" -U postgres tg -c "$1"; }
+  dispatchers=(tgdispatch tgdispatch2)
+  sample postgres "$(head -1 "$work/pg/data/postmaster.pid")" &   # the postmaster and its backends
+else
+  dsn="sqlite:$work/d.db"
+  q() { sqlite3 -cmd '.timeout 5000' "$work/d.db" "$1"; }
+fi
+for i in "${!dispatchers[@]}"; do
+  "$work/tgdispatch" --broker "tcp://127.0.0.1:$PORT" --db "$dsn" --listen "127.0.0.1:$((HTTP + 2 * i))" \
+    --metrics "127.0.0.1:$((HTTP + 2 * i + 1))" --client-id "fleet-$i" --log-level warn >"$work/${dispatchers[$i]}.log" 2>&1 & dp=$!; pids+=($dp)
+  sample "${dispatchers[$i]}" $dp &
+  sleep 2
+done
 
 start=$(date +%s)
 fleet() { # $1 process number, $2 duration
@@ -65,7 +84,6 @@ echo "fleet: all outboxes drained at $(( $(date +%s) - start ))s"
 
 # Wait for tgdispatch to have every alert and session record, at most 120 s.
 want=$(grep -c '^A ' "$work/ledger"); recs_want=$(grep -c '^S ' "$work/ledger")
-q() { sqlite3 -cmd '.timeout 5000' "$work/d.db" "$1"; }
 grep '^A ' "$work/ledger" | awk '{print $2}' | sort -u >"$work/want.ids"
 for _ in $(seq 60); do
   have=$(q "SELECT count(*) FROM incidents WHERE kind='risk'"); recs_have=$(q "SELECT count(*) FROM session_records")
@@ -86,10 +104,12 @@ q "SELECT count(*), (max(created)-min(created))/1000.0 FROM incidents WHERE kind
 q "SELECT created - raised FROM incidents WHERE kind='risk' ORDER BY 1" | awk '{a[NR]=$1} END {
   printf "fleet: alert ts -> incident stored (ms): p50 %d p90 %d p99 %d max %d (n %d)\n", a[int(NR*.5)], a[int(NR*.9)], a[int(NR*.99)], a[NR], NR}'
 echo "fleet: offline health incidents: $(q "SELECT count(*) FROM incidents WHERE kind='offline'")"
-for n in mosquitto tgdispatch; do
+for n in mosquitto "${dispatchers[@]}" $([ "$DB" = pg ] && echo postgres); do
   awk -v n=$n 'NR==1{t0=$1;c0=$2} {t=$1;c=$2; if ($3>m) m=$3} END {printf "fleet: %s CPU %.0f %% of one core on average, peak RSS %.0f MB\n", n, 100*(c-c0)/(t-t0), m/1024}' "$work/$n.samples"
 done
 echo "fleet: mosquitto connections at the end: $(ss -tn state established "( sport = :$PORT )" | tail -n +2 | wc -l)"
-curl -s "127.0.0.1:$((HTTP + 1))/metrics" | grep -E '^tgdispatch_ingest_lag_seconds_(count|sum)|^tgdispatch_messages_total' || true
+for i in "${!dispatchers[@]}"; do
+  echo "fleet: ${dispatchers[$i]} handled: $(curl -s "127.0.0.1:$((HTTP + 2 * i + 1))/metrics" | grep -E '^tgdispatch_messages_total' | tr '\n' ' ')"
+done
 [ "$lost" -eq 0 ] && [ "$twice" -eq 0 ] && [ "$recs_lost" -eq 0 ] || { echo "fleet: FAIL"; exit 1; }
 echo "fleet: nothing lost, nothing twice (work dir $work)"
