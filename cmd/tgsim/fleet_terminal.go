@@ -82,12 +82,12 @@ func (t *fleetTerminal) raise(now time.Time) (alertID, recordID string, err erro
 		TS: envelope.Time(now), Site: t.site, Terminal: t.term, Session: sess,
 		Kind: wire.KindRisk, Level: wire.LevelHigh, Score: 85,
 		Reasons:  []envelope.Reason{{Rule: "phone-call-during-transfer", Text: "fleet simulation"}},
-		Channel:  "ATM",
+		Channel:  string(wire.ChannelATM),
 		Customer: &envelope.Customer{Age: &age, Card: "622202******3445", Region: "330381"},
-		Txn:      &envelope.Txn{Fn: "TRANSFER", AmountMinor: 5000000, Currency: "CNY", Payee: "621700******0123", PayeeNew: true},
+		Txn:      &envelope.Txn{Fn: string(wire.FnTransfer), AmountMinor: 5000000, Currency: "CNY", Payee: "621700******0123", PayeeNew: true},
 		Held:     true, State: "open"}
 	rec := envelope.SessionRecord{V: 1, ID: ulid.Make().String(), Type: wire.TypeSession, TS: envelope.Time(now),
-		Site: t.site, Terminal: t.term, Session: sess, Channel: "ATM", Lang: "zh",
+		Site: t.site, Terminal: t.term, Session: sess, Channel: string(wire.ChannelATM), Lang: "zh",
 		Started: envelope.Time(now), Ended: envelope.Time(now), EndReason: "end", State: "cancelled",
 		AlertID: a.AlertID, AlertIDs: []string{a.AlertID}, Level: wire.LevelHigh, Choice: "none", Score: 85,
 		Screens: []envelope.ScreenShown{}}
