@@ -16,10 +16,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TERMINALS=${TERMINALS:-1000} PROCS=${PROCS:-10} RATE=${RATE:-50} BURST=${BURST:-100}
-DURATION=${DURATION:-120} PORT=${PORT:-18830} HTTP=${HTTP:-18080} DB=${DB:-sqlite} PGPORT=${PGPORT:-18432}
+DURATION=${DURATION:-120} PORT=${PORT:-18830} HTTP=${HTTP:-18080} DB=${DB:-sqlite} PGPORT=${PGPORT:-18432} WORKERS=${WORKERS:-4}
 per=$((TERMINALS / PROCS))
 work=$(mktemp -d /tmp/tgfleet.XXXX)
-echo "fleet: $TERMINALS terminals in $PROCS processes, $DB, $RATE alerts/s, burst $BURST/30 s, ${DURATION}s; work dir $work"
+echo "fleet: $TERMINALS terminals in $PROCS processes, $DB ($WORKERS workers), $RATE alerts/s, burst $BURST/30 s, ${DURATION}s; work dir $work"
 ulimit -n "$(ulimit -Hn)"   # mosquitto needs one descriptor per connection
 go build -o "$work/" ./cmd/tgsim ./cmd/tgdispatch
 pids=()
@@ -59,7 +59,7 @@ else
 fi
 for i in "${!dispatchers[@]}"; do
   "$work/tgdispatch" --broker "tcp://127.0.0.1:$PORT" --db "$dsn" --listen "127.0.0.1:$((HTTP + 2 * i))" \
-    --metrics "127.0.0.1:$((HTTP + 2 * i + 1))" --client-id "fleet-$i" --log-level warn >"$work/${dispatchers[$i]}.log" 2>&1 & dp=$!; pids+=($dp)
+    --metrics "127.0.0.1:$((HTTP + 2 * i + 1))" --client-id "fleet-$i" --workers "$WORKERS" --log-level warn >"$work/${dispatchers[$i]}.log" 2>&1 & dp=$!; pids+=($dp)
   sample "${dispatchers[$i]}" $dp &
   sleep 2
 done
@@ -93,7 +93,7 @@ echo "fleet: tgdispatch caught up at $(( $(date +%s) - start ))s"
 q "SELECT alert_id FROM incidents WHERE kind='risk'" | sort >"$work/have.ids"
 lost=$(comm -23 "$work/want.ids" "$work/have.ids" | wc -l)
 extra=$(comm -13 "$work/want.ids" "$work/have.ids" | wc -l)
-twice=$(q "SELECT count(*) FROM (SELECT incident_id FROM steps WHERE action='raised' GROUP BY incident_id HAVING count(*) > 1)")
+twice=$(q "SELECT count(*) FROM (SELECT incident_id FROM steps WHERE action='raised' GROUP BY incident_id HAVING count(*) > 1) AS d")
 echo "fleet: alerts queued $want ($(sort -u "$work/want.ids" | wc -l) unique), incidents $(wc -l <"$work/have.ids"), lost $lost, not in ledger $extra, raised twice $twice"
 grep '^S ' "$work/ledger" | awk '{print $2}' | sort -u >"$work/want.recs"
 q "SELECT id FROM session_records" | sort >"$work/have.recs"
@@ -105,7 +105,7 @@ q "SELECT created - raised FROM incidents WHERE kind='risk' ORDER BY 1" | awk '{
   printf "fleet: alert ts -> incident stored (ms): p50 %d p90 %d p99 %d max %d (n %d)\n", a[int(NR*.5)], a[int(NR*.9)], a[int(NR*.99)], a[NR], NR}'
 echo "fleet: offline health incidents: $(q "SELECT count(*) FROM incidents WHERE kind='offline'")"
 for n in mosquitto "${dispatchers[@]}" $([ "$DB" = pg ] && echo postgres); do
-  awk -v n=$n 'NR==1{t0=$1;c0=$2} {t=$1;c=$2; if ($3>m) m=$3} END {printf "fleet: %s CPU %.0f %% of one core on average, peak RSS %.0f MB\n", n, 100*(c-c0)/(t-t0), m/1024}' "$work/$n.samples"
+  awk -v n=$n 'NF<3 {next} !t0 {t0=$1;c0=$2} {t=$1;c=$2; if ($3>m) m=$3} END {printf "fleet: %s CPU %.0f %% of one core on average, peak RSS %.0f MB\n", n, 100*(c-c0)/(t-t0), m/1024}' "$work/$n.samples"
 done
 echo "fleet: mosquitto connections at the end: $(ss -tn state established "( sport = :$PORT )" | tail -n +2 | wc -l)"
 for i in "${!dispatchers[@]}"; do
