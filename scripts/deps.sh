@@ -16,6 +16,8 @@ pkgs=(
   chromium                        # tgdispatch console browser tests (test/e2e, chromedp)
   prometheus                      # real scrape of tgagent/tgdispatch --metrics (drivers/metrics)
   systemd                         # systemd-analyze verify of packaging/systemd units
+  wine64 gcc-mingw-w64-x86-64     # Windows test binaries under wine, bcryptprimitives stub (docs/windows.md)
+  sqlite3 bc curl                 # scripts/fleet.sh checks and sums (docs/scaling.md)
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -51,4 +51,6 @@ fi
 
 stage "systemd units: systemd-analyze verify"; bash scripts/test-systemd.sh
 
+stage "Debian packages: build, dpkg -i, check, purge"; bash scripts/test-packages.sh
+
 stage "all tests passed"

@@ -7,8 +7,12 @@ import (
 	"io"
 )
 
-// PTY is only available on Linux; elsewhere use a real port or com0com.
-type PTY struct{ io.ReadWriteCloser }
+// PTY is only available on Linux; elsewhere use a real port or a null-modem
+// pair (com0com on Windows: tgsim --serial COM11, tgagent --serial COM12).
+type PTY struct {
+	io.ReadWriteCloser
+	Link, Slave string // as on Linux; never set here
+}
 
 // OpenPTY is not supported on this system.
 func OpenPTY(link string) (*PTY, error) {

@@ -55,7 +55,7 @@ func flagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&f.Site, "site", f.Site, "site id [A-Za-z0-9_-]{1,64}")
 	fs.StringVar(&f.Terminal, "terminal", f.Terminal, "terminal id [A-Za-z0-9_-]{1,64}")
 	fs.StringVar(&f.UI, "ui", f.UI, "window, fullscreen or none (default none)")
-	fs.StringVar(&f.StateDir, "state-dir", f.StateDir, "durable outbox, applied configuration (default /var/lib/transferguard)")
+	fs.StringVar(&f.StateDir, "state-dir", f.StateDir, `durable outbox, applied configuration (default /var/lib/transferguard; Windows: %ProgramData%\transferguard\state)`)
 	fs.Func("trust-key", "PEM file of Ed25519 public keys allowed to sign configuration (repeatable)", trustFlag(f))
 	fs.Func("dispatch-key", "PEM file of Ed25519 public keys allowed to sign dispatch (repeatable; none: every dispatch is ignored)", listFlag(&o.DispatchKeys))
 	fs.StringVar(&f.LogLevel, "log-level", f.LogLevel, "trace, debug, info, warn or error (default info)")
@@ -119,7 +119,7 @@ func (o *options) defaults() {
 	}
 	or(&o.Broker.Password, os.Getenv("TG_BROKER_PASSWORD"))
 	or(&o.UI, "none")
-	or(&o.StateDir, "/var/lib/transferguard")
+	or(&o.StateDir, defaultStateDir())
 	or(&o.LogLevel, "info")
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,30 +23,50 @@ import (
 const exitUsage = 2
 
 func main() {
+	if code, ok := serviceCommand(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	out, closeLog := logOutput()
 	opts, err := parseFlags(os.Args[1:])
 	if err != nil {
 		if errors.Is(err, errHelp) {
 			os.Exit(0)
 		}
-		fmt.Fprintf(os.Stderr, "tgagent: %v\n", err)
+		fmt.Fprintf(out, "tgagent: %v\n", err)
 		os.Exit(exitUsage)
 	}
 	level, _ := zerolog.ParseLevel(opts.LogLevel)
 	zerolog.TimeFieldFormat = zerolog.TimeFormatUnixMs
-	log := zerolog.New(os.Stderr).Level(level).Hook(newRepeatSampler(clock.Real{})).
+	log := zerolog.New(out).Level(level).Hook(newRepeatSampler(clock.Real{})).
 		With().Timestamp().Str("site", opts.Site).Str("terminal", opts.Terminal).Logger()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, opts, log); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "tgagent: %v\n", err)
-			os.Exit(exitUsage)
-		}
-		log.Error().Err(err).Msg("agent stopped")
-		os.Exit(1)
+	err = checkService(opts)
+	switch {
+	case err != nil:
+	case inService(): // Windows: the service control manager stops it
+		err = runService(func(ctx context.Context) error { return run(ctx, opts, log) })
+	default:
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = run(ctx, opts, log)
+		stop()
 	}
+	os.Exit(exitCode(err, log, out, closeLog))
+}
+
+// exitCode logs err once and maps it to the exit code: 0, 2 for a usage
+// error (one line naming the problem), 1 otherwise.
+func exitCode(err error, log zerolog.Logger, out io.Writer, closeLog func()) int {
+	defer closeLog()
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(out, "tgagent: %v\n", err)
+		return exitUsage
+	}
+	log.Error().Err(err).Msg("agent stopped")
+	return 1
 }
 
 // usageError marks a problem the operator must fix in flags or files

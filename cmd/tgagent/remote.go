@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"os"
-	"runtime/debug"
 
 	"github.com/rs/zerolog"
 
@@ -86,13 +85,6 @@ func publishState(link *mqttlink.Link, rem *remote.Remote, log zerolog.Logger) {
 		return
 	}
 	link.SetConfigState(b)
-}
-
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }
 
 // logDisplay records every screen decision in the log: with --ui none it is

@@ -12,6 +12,6 @@ import (
 type loop interface{ Turns() uint64 }
 
 // startServiceHooks does nothing on Windows: the service control manager
-// learns readiness from svc.Run (see winservice.go) and has no watchdog;
+// learns readiness from svc.Run (winsvc_windows.go) and has no watchdog;
 // its recovery actions restart the agent when the process dies.
 func startServiceHooks(context.Context, loop, zerolog.Logger) (stop func()) { return func() {} }

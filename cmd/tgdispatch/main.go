@@ -10,6 +10,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 )
@@ -27,11 +28,11 @@ func main() {
 	default:
 		err = serve(os.Args[1:])
 	}
-	if err == nil {
+	var u usageError
+	if err == nil || errors.As(err, &u) && errors.Is(u.error, flag.ErrHelp) { // --help: usage printed, exit 0
 		return
 	}
 	fmt.Fprintln(os.Stderr, "tgdispatch:", err)
-	var u usageError
 	if errors.As(err, &u) {
 		os.Exit(2)
 	}

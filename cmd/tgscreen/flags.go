@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/rs/zerolog"
 
@@ -40,6 +42,10 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.screenFile, "screen", "", "with --preview: a resolved screen as JSON (agent/screen.Screen) instead of a configuration")
 	fs.StringVar(&o.out, "out", "", "with --preview: PNG file to write")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stderr)
+			fs.PrintDefaults()
+		}
 		return o, fmt.Errorf("%w (see docs/screens.md)", err)
 	}
 	if fs.NArg() > 0 {

@@ -20,6 +20,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "fleet" { // MQTT-side fleet simulation (fleet.go)
+		os.Exit(fleetMain(os.Args[2:]))
+	}
 	os.Exit(run(os.Args[1:]))
 }
 

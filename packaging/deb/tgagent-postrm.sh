@@ -3,5 +3,5 @@
 set -e
 if [ "$1" = purge ]; then
   rm -rf /var/lib/transferguard
-  if getent passwd tgagent >/dev/null; then deluser --quiet --system tgagent || true; fi
+  if getent passwd tgagent >/dev/null; then deluser --quiet --system tgagent 2>/dev/null || true; fi
 fi
