@@ -2,6 +2,9 @@
 # Installs the Debian packages transferguard needs to build, test and demo,
 # when they are missing. Safe to run again; needs root (or sudo).
 set -euo pipefail
+# What scripts/test.sh and scripts/demo.sh need. The Windows tests under
+# wine and the fleet run are not part of them: WITH_WINE=1 or WITH_FLEET=1
+# adds their packages (scripts/test-windows.sh, scripts/fleet.sh do).
 pkgs=(
   mosquitto                       # the real broker the integration tests start
   socat                           # serial pairs for manual testing
@@ -16,9 +19,9 @@ pkgs=(
   chromium                        # tgdispatch console browser tests (test/e2e, chromedp)
   prometheus                      # real scrape of tgagent/tgdispatch --metrics (drivers/metrics)
   systemd                         # systemd-analyze verify of packaging/systemd units
-  wine64 gcc-mingw-w64-x86-64     # Windows test binaries under wine, bcryptprimitives stub (docs/windows.md)
-  sqlite3 bc curl                 # scripts/fleet.sh checks and sums (docs/scaling.md)
 )
+[ -n "${WITH_WINE:-}" ] && pkgs+=(wine64 gcc-mingw-w64-x86-64)   # docs/windows.md
+[ -n "${WITH_FLEET:-}" ] && pkgs+=(sqlite3 bc curl)              # docs/scaling.md
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

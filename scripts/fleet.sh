@@ -15,6 +15,7 @@
 #   DB=pg TERMINALS=5000 bash scripts/fleet.sh        # as root (runs postgres as user postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+WITH_FLEET=1 bash scripts/deps.sh
 TERMINALS=${TERMINALS:-1000} PROCS=${PROCS:-10} RATE=${RATE:-50} BURST=${BURST:-100}
 DURATION=${DURATION:-120} PORT=${PORT:-18830} HTTP=${HTTP:-18080} DB=${DB:-sqlite} PGPORT=${PGPORT:-18432} WORKERS=${WORKERS:-4}
 per=$((TERMINALS / PROCS))

@@ -6,12 +6,13 @@
 # Debian's wine 8.0 lacks bcryptprimitives.dll, which every Go >= 1.22
 # Windows binary loads at start; a stub exporting ProcessPrng (over
 # RtlGenRandom) is built with mingw and put in the prefix's system32.
-# Needs wine64 and gcc-mingw-w64-x86-64 (scripts/deps.sh). The prefix lives
+# Installs wine64 and gcc-mingw-w64-x86-64 (WITH_WINE=1 scripts/deps.sh). The prefix lives
 # in $WINEPREFIX (default ~/.cache/transferguard/wine). Prints one line per
 # package, PASS or FAIL with the failing tests; exit 1 if any fails unless
 # ALLOW_FAIL lists it (space-separated package paths).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+WITH_WINE=1 bash scripts/deps.sh
 WINE=${WINE:-$(command -v wine64 || echo /usr/lib/wine/wine64)}
 [ -x "$WINE" ] || { echo "test-windows: wine64 missing (apt-get install wine64)" >&2; exit 1; }
 command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "test-windows: x86_64-w64-mingw32-gcc missing (apt-get install gcc-mingw-w64-x86-64)" >&2; exit 1; }
