@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/transferguard/transferguard/agent/wire"
@@ -116,6 +117,12 @@ type SessionRecord struct {
 	Score    int           `json:"score"`
 	Rules    []string      `json:"rules,omitempty"`
 	Screens  []ScreenShown `json:"screens"`
+	// Inputs are the rule inputs the session was decided on, one snapshot
+	// per evaluation that changed one: the first whole, each later one
+	// only the changed fields (agent/rules.Trace; CONTRACT §13).
+	// InputsDropped counts snapshots left out by the bound of 64.
+	Inputs        []json.RawMessage `json:"inputs,omitempty"`
+	InputsDropped int               `json:"inputs_dropped,omitempty"`
 }
 
 // ScreenShown is one screen in a session's audit: when it appeared, how

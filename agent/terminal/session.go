@@ -40,6 +40,10 @@ type session struct {
 	phoneSeen   bool
 	phoneListed bool
 
+	// inputs are the rule inputs of every evaluation that changed one,
+	// for the session record and the backtest (CONTRACT §13).
+	inputs rules.Trace
+
 	ended bool
 	fired map[string]bool // rules that fired at some point (sticky)
 	score int
