@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/transferguard/transferguard/dispatch/report"
+)
+
+// ChoiceCounts counts the session records published in [from, to) at the
+// given sites (all when nil) by site and choice.
+func (q Queries) ChoiceCounts(ctx context.Context, from, to time.Time, sites []string) ([]report.ChoiceCount, error) {
+	where, args := siteFilter(sites)
+	args = append([]any{ms(from), ms(to)}, args...)
+	rows, err := q.query(ctx, `SELECT site, choice, COUNT(*) FROM session_records WHERE ts >= ? AND ts < ?`+where+
+		` GROUP BY site, choice ORDER BY site, choice`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: count choices: %w", err)
+	}
+	defer rows.Close()
+	var out []report.ChoiceCount
+	for rows.Next() {
+		var c report.ChoiceCount
+		if err := rows.Scan(&c.Site, &c.Choice, &c.N); err != nil {
+			return nil, fmt.Errorf("store: scan choices: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SessionRecordsBetween streams the bodies of the session records
+// published in [from, to) at the given sites, oldest first, each as
+// stored (the JSON an agent published), to fn.
+func (q Queries) SessionRecordsBetween(ctx context.Context, from, to time.Time, sites []string, fn func(body string) error) error {
+	where, args := siteFilter(sites)
+	args = append([]any{ms(from), ms(to)}, args...)
+	rows, err := q.query(ctx, `SELECT body FROM session_records WHERE ts >= ? AND ts < ?`+where+` ORDER BY ts, id`, args...)
+	if err != nil {
+		return fmt.Errorf("store: query session records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return fmt.Errorf("store: scan session record: %w", err)
+		}
+		if err := fn(strings.TrimSpace(body)); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
