@@ -18,6 +18,8 @@ var effectMessages = map[string]map[string]string{
 		"rating.good": "好", "rating.adequate": "合格", "rating.poor": "差",
 		"action.followed_up": "回访", "action.evaluated": "评价",
 		"err.not_resolved": "只有已处置的事件才能回访或评价", "err.rating": "请选择评价", "err.recovered": "追回金额须为非负数字",
+		"csv.followed_up_at": "回访时间", "csv.called_back": "已回电", "csv.police_report": "报案回执号", "csv.recovered": "追回金额",
+		"csv.rating":  "处置评价",
 		"daily.title": "%s 网点日报 %s", "daily.incidents": "当日事件", "daily.printed": "生成于 %s",
 	},
 	langEN: {
@@ -34,6 +36,8 @@ var effectMessages = map[string]map[string]string{
 		"rating.good": "Good", "rating.adequate": "Adequate", "rating.poor": "Poor",
 		"action.followed_up": "Followed up", "action.evaluated": "Evaluated",
 		"err.not_resolved": "Only a resolved incident can be followed up or evaluated", "err.rating": "Choose a rating", "err.recovered": "The recovered amount must be a number, 0 or more",
+		"csv.followed_up_at": "Followed up", "csv.called_back": "Called back", "csv.police_report": "Police report", "csv.recovered": "Recovered",
+		"csv.rating":  "Evaluation",
 		"daily.title": "Site %s — daily report %s", "daily.incidents": "Incidents of the day", "daily.printed": "Made %s",
 	},
 }

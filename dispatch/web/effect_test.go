@@ -174,6 +174,21 @@ func TestFollowUpAndEvaluation(t *testing.T) {
 			t.Errorf("incident page lacks %q", want)
 		}
 	}
+	_, exp := status(t, c, http.MethodGet, r.srv.URL+"/export?from=2026-11-01&to=2026-11-30&format=json", nil, nil)
+	var recs []report.Record
+	if err := json.Unmarshal([]byte(exp), &recs); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, rec := range recs {
+		if rec.ID == id {
+			found = rec.Review != nil && rec.Review.PoliceReport == "PR-2026-1101" && rec.Review.RecoveredMinor == 100050 &&
+				rec.Review.CalledBack && rec.Review.Rating == incident.RatingGood
+		}
+	}
+	if !found {
+		t.Errorf("export lacks the review of %s", id)
+	}
 	open, err := r.st.OpenIncidents(context.Background(), nil)
 	if err != nil || len(open) == 0 {
 		t.Fatalf("no open incident seeded: %v", err)
