@@ -35,7 +35,8 @@ type RuleRow struct {
 	FraudStopped int            `json:"fraud_stopped"`
 	// Precision is FraudStopped ÷ Resolved; nil when nothing was resolved.
 	Precision *float64 `json:"precision"`
-	// HeldMinor sums the amounts of held incidents; ProtectedMinor those
+	// HeldMinor sums the amounts of incidents held at some point
+	// (incident.HeldEver); ProtectedMinor those
 	// held where the customer did not proceed: resolved with an outcome
 	// other than customer_proceeded and a transaction that did not
 	// complete (txn state other than done_ok). Minor units of EffectCurrency.
@@ -126,7 +127,7 @@ func (r *RuleRow) count(i *incident.Incident) {
 			r.FraudStopped++
 		}
 	}
-	if !i.Held || cmp.Or(i.Currency, EffectCurrency) != EffectCurrency {
+	if !(i.Held || i.HeldEver) || cmp.Or(i.Currency, EffectCurrency) != EffectCurrency {
 		return
 	}
 	r.HeldMinor += i.AmountMinor

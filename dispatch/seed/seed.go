@@ -102,17 +102,15 @@ func put(ctx context.Context, q store.Queries, s *sessiongen.Session, n int, led
 	if len(s.Alerts) == 0 {
 		return nil
 	}
-	first, last := s.Alerts[0], s.Alerts[0]
-	for _, a := range s.Alerts {
-		if a.AlertID == first.AlertID {
-			last = a
+	first := s.Alerts[0]
+	created := time.Time(first.TS)
+	i, step := incident.FromAlert(store.NewID(), first, created)
+	steps := []incident.Step{step}
+	for _, a := range s.Alerts[1:] {
+		if a.AlertID == first.AlertID { // folded as tgdispatch folds each alert_update
+			steps = append(steps, i.Fold(a, time.Time(a.TS)))
 		}
 	}
-	last.Type = first.Type
-	created := time.Time(first.TS)
-	i, step := incident.FromAlert(store.NewID(), last, created)
-	i.Raised = created
-	steps := []incident.Step{step}
 	steps = append(steps, work(&i, s, n)...)
 	if _, err := q.CreateIncident(ctx, &i, steps...); err != nil {
 		return err

@@ -60,6 +60,13 @@ func testEffectiveness(t *testing.T, dsn string) {
 			want := expected(led, tc.from, tc.to, tc.sites)
 			t.Logf("%d incidents, %d rule rows, choices %+v", len(list), len(got.Rules), got.Choices)
 			checkRules(t, got.Rules, want.Rules)
+			var held, protected int64
+			for _, r := range got.Rules {
+				held, protected = held+r.HeldMinor, protected+r.ProtectedMinor
+			}
+			if held == 0 || protected == 0 || protected >= held {
+				t.Errorf("held %d, protected %d: want some money held and part of it protected", held, protected)
+			}
 			if !slices.Equal(got.Choices, want.Choices) {
 				t.Errorf("choices\n got %+v\nwant %+v", got.Choices, want.Choices)
 			}
@@ -143,7 +150,7 @@ func ruleRow(list []incident.Incident, rule, site string, in func(string, time.T
 		} else {
 			row.Open++
 		}
-		if i.Held {
+		if i.HeldEver {
 			row.HeldMinor += i.AmountMinor
 			if i.State == incident.StateResolved && i.Outcome != incident.OutcomeCustomerProceeded && i.TxnState != "done_ok" {
 				row.ProtectedMinor += i.AmountMinor

@@ -59,6 +59,10 @@ var migrations = []string{
 		called_back INTEGER NOT NULL, police_report TEXT NOT NULL, recovered_minor BIGINT NOT NULL,
 		follow_note TEXT NOT NULL, evaluated_at BIGINT NOT NULL, evaluated_by TEXT NOT NULL,
 		rating TEXT NOT NULL, eval_note TEXT NOT NULL)`,
+	// held at some point: a session's last alert_update says held:false
+	// once the hold is released, so held alone loses what was held
+	`ALTER TABLE incidents ADD COLUMN held_ever INTEGER NOT NULL DEFAULT 0`,
+	`UPDATE incidents SET held_ever = held`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.
