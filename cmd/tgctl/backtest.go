@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,11 +20,15 @@ func runBacktest(args []string, stdout, stderr io.Writer) error {
 	docFile := fs.String("config", "", "candidate configuration document (.json, .yaml or .yml, as tgctl sign takes it)")
 	sessions := fs.String("sessions", "", "session records, one JSON object a line (- for stdin), as agents publish them or tgdispatch exports them")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the table")
+	dispatch := fs.String("dispatch", "", "read the session records from tgdispatch's console at this URL instead (with their outcomes)")
+	user := fs.String("dispatch-user", "", "supervisor account for --dispatch; password in $"+dispatchPasswordEnv)
+	from := fs.String("from", "", "with --dispatch: first day, YYYY-MM-DD")
+	to := fs.String("to", "", "with --dispatch: last day, YYYY-MM-DD (default: --from)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *docFile == "" || *sessions == "" || fs.NArg() != 0 {
-		return usagef("want --config DOC and --sessions RECORDS.jsonl")
+	if *docFile == "" || (*sessions == "") == (*dispatch == "") || fs.NArg() != 0 {
+		return usagef("want --config DOC and either --sessions RECORDS.jsonl or --dispatch URL --from DAY [--to DAY]")
 	}
 	payload, err := readDocument(*docFile)
 	if err != nil {
@@ -34,7 +39,18 @@ func runBacktest(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("candidate refused: %w", err)
 	}
 	in := io.Reader(os.Stdin)
-	if *sessions != "-" {
+	switch {
+	case *dispatch != "":
+		if *to == "" {
+			*to = *from
+		}
+		body, err := dispatchSessions(context.Background(), *dispatch, *user, *from, *to)
+		if err != nil {
+			return err
+		}
+		defer body.Close()
+		in = body
+	case *sessions != "-":
 		f, err := os.Open(*sessions)
 		if err != nil {
 			return fmt.Errorf("open sessions: %w", err)

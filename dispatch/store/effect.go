@@ -31,23 +31,26 @@ func (q Queries) ChoiceCounts(ctx context.Context, from, to time.Time, sites []s
 	return out, rows.Err()
 }
 
-// SessionRecordsBetween streams the bodies of the session records
-// published in [from, to) at the given sites, oldest first, each as
-// stored (the JSON an agent published), to fn.
-func (q Queries) SessionRecordsBetween(ctx context.Context, from, to time.Time, sites []string, fn func(body string) error) error {
+// SessionRecordsBetween streams the session records published in
+// [from, to) at the given sites, oldest first, to fn: each body as
+// stored (the JSON an agent published) with the outcome of its alert's
+// incident ("" when there is none or it is open).
+func (q Queries) SessionRecordsBetween(ctx context.Context, from, to time.Time, sites []string, fn func(body, outcome string) error) error {
 	where, args := siteFilter(sites)
 	args = append([]any{ms(from), ms(to)}, args...)
-	rows, err := q.query(ctx, `SELECT body FROM session_records WHERE ts >= ? AND ts < ?`+where+` ORDER BY ts, id`, args...)
+	rows, err := q.query(ctx, `SELECT s.body, COALESCE(i.outcome, '') FROM session_records s
+		LEFT JOIN incidents i ON i.alert_id = s.alert_id AND s.alert_id <> ''
+		WHERE s.ts >= ? AND s.ts < ?`+strings.ReplaceAll(where, "site", "s.site")+` ORDER BY s.ts, s.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: query session records: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
+		var body, outcome string
+		if err := rows.Scan(&body, &outcome); err != nil {
 			return fmt.Errorf("store: scan session record: %w", err)
 		}
-		if err := fn(strings.TrimSpace(body)); err != nil {
+		if err := fn(strings.TrimSpace(body), outcome); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,7 @@ package web
 // own.
 var effectMessages = map[string]map[string]string{
 	langZH: {
-		"page.effect": "规则效果", "nav.effect": "规则效果", "eff.rules": "各规则效果", "eff.rule": "规则", "eff.alerts": "警报数",
+		"page.effect": "规则效果", "eff.sessions": "会话记录（供 tgctl backtest）", "nav.effect": "规则效果", "eff.rules": "各规则效果", "eff.rule": "规则", "eff.alerts": "警报数",
 		"eff.resolved": "已处置", "eff.fraud_stopped": "阻止诈骗", "eff.precision": "准确率（阻止诈骗÷已处置）",
 		"eff.held": "暂停金额（元）", "eff.protected": "保住金额（元）", "eff.held_only": "暂停后仍转出（元）",
 		"eff.claim_p50": "接警用时中位", "eff.arrive_p50": "到场用时中位", "eff.choices": "客户在转账警示页的选择",
@@ -23,7 +23,7 @@ var effectMessages = map[string]map[string]string{
 		"daily.title": "%s 网点日报 %s", "daily.incidents": "当日事件", "daily.printed": "生成于 %s",
 	},
 	langEN: {
-		"page.effect": "Rule effectiveness", "nav.effect": "Effectiveness", "eff.rules": "Rules", "eff.rule": "Rule", "eff.alerts": "Alerts",
+		"page.effect": "Rule effectiveness", "eff.sessions": "Session records (for tgctl backtest)", "nav.effect": "Effectiveness", "eff.rules": "Rules", "eff.rule": "Rule", "eff.alerts": "Alerts",
 		"eff.resolved": "Resolved", "eff.fraud_stopped": "Fraud stopped", "eff.precision": "Precision (fraud stopped ÷ resolved)",
 		"eff.held": "Held (CNY)", "eff.protected": "Protected (CNY)", "eff.held_only": "Held, then paid (CNY)",
 		"eff.claim_p50": "Median time to take", "eff.arrive_p50": "Median time to arrive", "eff.choices": "Customers' choices on the transfer warning",

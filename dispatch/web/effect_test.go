@@ -16,6 +16,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/agent/backtest"
 	"github.com/transferguard/transferguard/agent/clock"
 	"github.com/transferguard/transferguard/dispatch/auth"
 	"github.com/transferguard/transferguard/dispatch/feed"
@@ -195,5 +196,37 @@ func TestFollowUpAndEvaluation(t *testing.T) {
 	}
 	if code, _ := status(t, c, http.MethodPost, r.srv.URL+"/incidents/"+open[0].ID+"/follow_up", url.Values{"csrf": {csrf}}, nil); code != http.StatusConflict {
 		t.Errorf("follow-up of an open incident: status %d, want 409", code)
+	}
+}
+
+// The sessions export is what tgctl backtest reads: every record of the
+// period, each with its incident's outcome; switching off the rules that
+// caught fraud makes exactly those incidents missed, outcomes attached.
+func TestSessionsExportFeedsBacktest(t *testing.T) {
+	r, led := seededRig(t)
+	c, _ := r.login(t, "sup")
+	_, body := status(t, c, http.MethodGet, r.srv.URL+"/supervisor/sessions/export?from=2026-11-01&to=2026-11-30", nil, nil)
+	if n := strings.Count(body, "\n"); n != len(led.Records) {
+		t.Fatalf("export has %d lines, want %d records", n, len(led.Records))
+	}
+	cand, err := backtest.Load([]byte(`{"version":9,"issued":"2026-12-01T00:00:00Z","scope":"fleet","rules":{"payee-listed":{"enabled":false},"phone-call-during-transfer":{"enabled":false}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := backtest.Run(strings.NewReader(body), cand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string]string{}
+	for _, i := range led.Incidents {
+		outcomes[i.AlertID] = i.Outcome
+	}
+	if len(rep.Missed) == 0 {
+		t.Fatal("nothing missed with the phone and payee rules off")
+	}
+	for _, m := range rep.Missed {
+		if m.Outcome != outcomes[m.AlertID] {
+			t.Errorf("missed %s: outcome %q, incident says %q", m.AlertID, m.Outcome, outcomes[m.AlertID])
+		}
 	}
 }

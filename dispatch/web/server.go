@@ -151,6 +151,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /export", s.authed(s.export))
 	s.mux.HandleFunc("GET /supervisor/effectiveness", s.authed(s.effectPage))
 	s.mux.HandleFunc("GET /supervisor/effectiveness/export", s.authed(s.effectExport))
+	s.mux.HandleFunc("GET /supervisor/sessions/export", s.authed(s.sessionsExport))
 	s.mux.HandleFunc("POST /incidents/{id}/follow_up", s.authed(s.review))
 	s.mux.HandleFunc("POST /incidents/{id}/evaluate", s.authed(s.review))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
