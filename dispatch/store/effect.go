@@ -2,12 +2,58 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/report"
 )
+
+// EffectIncidents lists the incidents created in [from, to) at the given
+// sites with only the fields report.Effectiveness reads (site, reasons'
+// rules, state, outcome, hold, amount, transaction state and the claim
+// and arrival times): a month of 100,000 incidents is read in a fraction
+// of the time IncidentsBetween takes.
+func (q Queries) EffectIncidents(ctx context.Context, from, to time.Time, sites []string) ([]incident.Incident, error) {
+	where, args := siteFilter(sites)
+	args = append([]any{ms(from), ms(to)}, args...)
+	rows, err := q.query(ctx, `SELECT site, reasons, state, outcome, held, held_ever, amount_minor, currency, txn_state,
+		created, claimed_at, arrived_at FROM incidents WHERE created >= ? AND created < ?`+where+` ORDER BY created, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: query incidents: %w", err)
+	}
+	defer rows.Close()
+	var out []incident.Incident
+	rules := map[string][]envelope.Reason{} // one slice per distinct reasons text
+	for rows.Next() {
+		var i incident.Incident
+		var reasons string
+		var held, heldEver int
+		var created, claimed, arrived int64
+		if err := rows.Scan(&i.Site, &reasons, &i.State, &i.Outcome, &held, &heldEver, &i.AmountMinor, &i.Currency,
+			&i.TxnState, &created, &claimed, &arrived); err != nil {
+			return nil, fmt.Errorf("store: scan incident: %w", err)
+		}
+		rs, ok := rules[reasons]
+		if !ok {
+			var full []envelope.Reason
+			if err := json.Unmarshal([]byte(reasons), &full); err != nil {
+				return nil, fmt.Errorf("store: decode reasons: %w", err)
+			}
+			for _, r := range full {
+				rs = append(rs, envelope.Reason{Rule: r.Rule})
+			}
+			rules[reasons] = rs
+		}
+		i.Reasons, i.Held, i.HeldEver = rs, held == 1, heldEver == 1
+		i.Created, i.ClaimedAt, i.ArrivedAt = tm(created), tm(claimed), tm(arrived)
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
 
 // ChoiceCounts counts the session records published in [from, to) at the
 // given sites (all when nil) by site and choice.

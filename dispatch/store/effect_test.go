@@ -48,7 +48,7 @@ func testEffectiveness(t *testing.T, dsn string) {
 		{"site S2", month0, month0.AddDate(0, 0, 30), []string{"S2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			list, err := st.IncidentsBetween(ctx, tc.from, tc.to, tc.sites)
+			list, err := st.EffectIncidents(ctx, tc.from, tc.to, tc.sites)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -52,7 +52,7 @@ var migrations = []string{
 	// the customer's choice on the transfer warning, for the effectiveness
 	// page's counts (records stored before this say '': counted as none)
 	`ALTER TABLE session_records ADD COLUMN choice TEXT NOT NULL DEFAULT ''`,
-	`CREATE INDEX session_records_ts ON session_records (ts, site)`,
+	`CREATE INDEX session_records_ts ON session_records (ts, site, choice)`, // covers ChoiceCounts
 	// a supervisor's follow-up and evaluation of a resolved incident
 	// (dispatch/incident.Review); their story is in steps as well
 	`CREATE TABLE reviews (incident_id TEXT PRIMARY KEY, followed_at BIGINT NOT NULL, followed_by TEXT NOT NULL,

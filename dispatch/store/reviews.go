@@ -66,15 +66,17 @@ func (q Queries) ReviewsBetween(ctx context.Context, from, to time.Time, sites [
 	return out, rows.Err()
 }
 
-// ResolvedUnreviewed lists agent incidents resolved before t with an
-// outcome that is owed a follow-up (incident.NeedsFollowUp decides) and no
-// follow-up yet, at the given sites, oldest resolution first.
-func (q Queries) ResolvedUnreviewed(ctx context.Context, before time.Time, sites []string) ([]incident.Incident, error) {
+// ResolvedUnreviewed lists up to limit agent incidents resolved before t
+// with an outcome that is owed a follow-up (incident.NeedsFollowUp
+// decides) and no follow-up yet, at the given sites, oldest resolution
+// first.
+func (q Queries) ResolvedUnreviewed(ctx context.Context, before time.Time, sites []string, limit int) ([]incident.Incident, error) {
 	where, args := siteFilter(sites)
 	args = append([]any{ms(before), incident.OutcomeFraudStopped, incident.OutcomeCustomerProceeded}, args...)
+	args = append(args, limit)
 	return q.many(ctx, `SELECT `+prefixCols("i.", incidentCols)+` FROM incidents i LEFT JOIN reviews r ON r.incident_id = i.id
 		WHERE i.state = 'resolved' AND i.resolved_at <= ? AND i.outcome IN (?, ?) AND (r.followed_at IS NULL OR r.followed_at = 0)`+
-		strings.ReplaceAll(where, "site", "i.site")+` ORDER BY i.resolved_at, i.id`, args...)
+		strings.ReplaceAll(where, "site", "i.site")+` ORDER BY i.resolved_at, i.id LIMIT ?`, args...)
 }
 
 // prefixCols qualifies each column of a column list with p.

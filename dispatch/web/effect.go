@@ -20,7 +20,7 @@ import (
 
 // effectOf reads the period's incidents and choice counts at sites.
 func effectOf(ctx context.Context, st *store.Store, from, to time.Time, sites []string) (report.Effect, error) {
-	list, err := st.IncidentsBetween(ctx, from, to, sites)
+	list, err := st.EffectIncidents(ctx, from, to, sites)
 	if err != nil {
 		return report.Effect{}, err
 	}
@@ -68,14 +68,18 @@ func (s *Server) supervisorPeriod(w http.ResponseWriter, r *http.Request, v *vie
 	return from, to, true
 }
 
-// owedFollowUps lists resolved incidents not followed up within the
-// configured time (none when it is not configured).
+// maxOwed bounds the overdue list: the oldest first, as many as a
+// supervisor works through in a sitting.
+const maxOwed = 100
+
+// owedFollowUps lists the oldest resolved incidents not followed up within
+// the configured time (none when it is not configured).
 func (s *Server) owedFollowUps(ctx context.Context, sites []string) ([]incident.Incident, error) {
 	if s.o.FollowUpAfter <= 0 {
 		return nil, nil
 	}
 	now := s.o.Clock.Now()
-	list, err := s.o.Store.ResolvedUnreviewed(ctx, now.Add(-s.o.FollowUpAfter), sites)
+	list, err := s.o.Store.ResolvedUnreviewed(ctx, now.Add(-s.o.FollowUpAfter), sites, maxOwed)
 	if err != nil {
 		return nil, err
 	}
