@@ -1,10 +1,7 @@
 package backtest
 
 import (
-	"bufio"
 	"encoding/json"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/transferguard/transferguard/agent/config"
@@ -68,63 +65,31 @@ type Record struct {
 // and the screens fit with room to spare.
 const maxLine = 4 << 20
 
-// Run replays every record read from r under c and reports the
-// difference. Records are streamed: memory grows with the sessions that
-// changed, not with the file.
-func Run(r io.Reader, c *Candidate) (*Report, error) {
-	rep := newReport()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if len(b) == 0 {
-			continue
-		}
-		var rec Record
-		if err := json.Unmarshal(b, &rec); err != nil {
-			return nil, fmt.Errorf("backtest: sessions line %d: %w", line, err)
-		}
-		if err := rep.add(&rec, c); err != nil {
-			return nil, fmt.Errorf("backtest: sessions line %d (session %s): %w", line, rec.Session, err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("backtest: read sessions after line %d: %w", line, err)
-	}
-	rep.finish()
-	return rep, nil
-}
-
-// add replays one record. A record outside the candidate's scope, or one
-// without inputs (an agent before v1.1), keeps its baseline level and is
-// counted apart.
-func (rep *Report) add(rec *Record, c *Candidate) error {
+// add counts one replayed record. A record outside the candidate's
+// scope, or one without inputs (an agent before v1.1), keeps its baseline
+// level and is counted apart.
+func (rep *Report) add(x *replayed, c *Candidate) {
+	rec, d := &x.rec, x.d
 	if !c.Covers(rec.Site, rec.Terminal) {
 		rep.OutOfScope++
-		return nil
+		return
 	}
 	rep.Sessions++
 	rep.day(time.Time(rec.Started))
 	base := name(rec.Level)
 	rep.Baseline[base]++
-	if len(rec.Inputs) == 0 {
+	if !x.hadInputs {
 		rep.NoInputs++
 		rep.Candidate[base]++
-		return nil
+		return
 	}
 	if rec.InputsDropped > 0 {
 		rep.Truncated++
 	}
-	d, err := Decide(c.Policy, rec.Inputs)
-	if err != nil {
-		return err
-	}
 	cand := name(d.Level)
 	rep.Candidate[cand]++
 	if cand == base && sameRules(d.Rules, rec.Rules) {
-		return nil
+		return
 	}
 	ch := Change{Session: rec.Session, Site: rec.Site, Terminal: rec.Terminal, Baseline: base, Candidate: cand,
 		Rules: nonNil(d.Rules), BaselineRules: nonNil(rec.Rules), AlertID: rec.AlertID, Outcome: rec.Outcome}
@@ -135,7 +100,6 @@ func (rep *Report) add(rec *Record, c *Candidate) error {
 	case base == levelNone && cand != levelNone:
 		rep.New = append(rep.New, ch)
 	}
-	return nil
 }
 
 func sameRules(a, b []string) bool {

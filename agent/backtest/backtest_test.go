@@ -144,3 +144,36 @@ func TestInvalidCandidateRefused(t *testing.T) {
 		t.Errorf("error %q does not name alerts.medium", err)
 	}
 }
+
+// A broken line stops the run and is named; changed sessions come in
+// file order whatever the number of workers.
+func TestBadLineAndOrder(t *testing.T) {
+	recs, _ := month(t, 1500)
+	lines := bytes.Split(bytes.TrimSpace(recs), []byte("\n"))
+	c, err := backtest.Load(doc(`,"alerts":{"medium":10}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := backtest.Run(bytes.NewReader(recs), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, l := range lines {
+		var r struct{ Session string }
+		_ = json.Unmarshal(l, &r)
+		order = append(order, r.Session)
+	}
+	last := -1
+	for _, ch := range rep.Changed {
+		at := slices.Index(order, ch.Session)
+		if at <= last {
+			t.Fatalf("changed session %s (line %d) after line %d: not in file order", ch.Session, at+1, last+1)
+		}
+		last = at
+	}
+	broken := append(append(append([][]byte{}, lines[:700]...), []byte(`{"session":`)), lines[700:]...)
+	if _, err := backtest.Run(bytes.NewReader(bytes.Join(broken, []byte("\n"))), c); err == nil || !strings.Contains(err.Error(), "line 701") {
+		t.Fatalf("broken line 701: err %v", err)
+	}
+}
