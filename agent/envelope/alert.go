@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/transferguard/transferguard/agent/wire"
@@ -118,6 +119,12 @@ type SessionRecord struct {
 	Screens  []ScreenShown `json:"screens"`
 	// Answers are the questions put to the customer, in the order asked.
 	Answers []Answer `json:"answers,omitempty"`
+	// Inputs are the rule inputs the session was decided on, one snapshot
+	// per evaluation that changed one: the first whole, each later one
+	// only the changed fields (agent/rules.Trace; CONTRACT §13).
+	// InputsDropped counts snapshots left out by the bound of 64.
+	Inputs        []json.RawMessage `json:"inputs,omitempty"`
+	InputsDropped int               `json:"inputs_dropped,omitempty"`
 }
 
 // ScreenShown is one screen in a session's audit: when it appeared, how

@@ -105,6 +105,7 @@ func (t *Terminal) publishRecord(now time.Time, reason string) {
 		Started: envelope.Time(s.started), Ended: envelope.Time(now), EndReason: reason,
 		State: txnState(s), AlertID: mainAlert(s), AlertIDs: s.alertIDs, Level: s.level, Score: s.score,
 		Choice: s.choice, ChoiceBy: s.choiceBy, Screens: []envelope.ScreenShown{},
+		Inputs: s.inputs.Snapshots(), InputsDropped: s.inputs.Dropped(),
 	}
 	if r.Choice == "" {
 		r.Choice = envelope.ChoiceNone

@@ -13,7 +13,7 @@ import (
 func (t *Terminal) evaluate(now time.Time) {
 	s := t.sess
 	env := s.env(now)
-	score := 0
+	score, newly := 0, false
 	for _, r := range s.policy.OrderedRules() {
 		if !s.fired[r.ID] {
 			ok, err := r.Program().Match(env)
@@ -21,7 +21,7 @@ func (t *Terminal) evaluate(now time.Time) {
 				t.log.Error().Err(err).Str("rule", r.ID).Msg("rule failed; counted as not matching")
 			}
 			if ok {
-				s.fired[r.ID] = true
+				s.fired[r.ID], newly = true, true
 				t.log.Info().Str("session", s.id).Str("rule", r.ID).Int("score", r.Score).Msg("rule fired")
 			}
 		}
@@ -29,6 +29,7 @@ func (t *Terminal) evaluate(now time.Time) {
 			score += r.Score
 		}
 	}
+	s.inputs.Add(env, newly)
 	s.score = min(score, 100)
 	a := s.policy.Alerts
 	level := wire.LevelNone

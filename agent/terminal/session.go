@@ -46,6 +46,9 @@ type session struct {
 	phoneOnAt time.Time // phone sensor ON since; zero while off
 	cardKey   string    // keyed hash of the card for the history; "" for none
 	card24h   rules.CardHistory
+	// inputs are the rule inputs of every evaluation that changed one,
+	// for the session record and the backtest (CONTRACT §13).
+	inputs rules.Trace
 
 	ended bool
 	fired map[string]bool // rules that fired at some point (sticky)

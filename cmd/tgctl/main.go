@@ -35,6 +35,7 @@ commands:
   acl     --inventory FILE [--out FILE]         mosquitto acl_file: each terminal locked to its own topics
   cert    ca --out DIR | issue --ca DIR --cn NAME --out DIR [--server]  offline CA and broker TLS certificates
   webhook-listen --secret-env VAR [--addr A]    receive tgdispatch's signed webhook, verify and print each event
+  backtest --config DOC --sessions RECORDS.jsonl [--json]  what a candidate policy would have done with recorded sessions
 
 tgctl <command> -h lists the flags of a command (docs/tgctl.md).`
 
@@ -63,6 +64,7 @@ var commands = map[string]command{
 	"cert":     runCert,
 
 	"webhook-listen": runWebhookListen, // docs/notifications.md
+	"backtest":       runBacktest,      // docs/tgctl.md
 }
 
 func main() {
@@ -80,7 +82,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, clear, policy, rollback, status, watch, dispatch, acl, cert, webhook-listen)\n", args[0])
+		fmt.Fprintf(stderr, "tgctl: unknown command %q (keygen, sign, verify, push, clear, policy, rollback, status, watch, dispatch, acl, cert, webhook-listen, backtest)\n", args[0])
 		return 2
 	}
 	err := cmd(args[1:], stdout, stderr)

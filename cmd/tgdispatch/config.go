@@ -26,6 +26,9 @@ type fileConfig struct {
 	Timezone     string                          `yaml:"timezone"`
 	Sites        map[string]web.Site             `yaml:"sites"`
 	Users        []bootUser                      `yaml:"users"`
+	// FollowUpAfter: a resolved incident owed a follow-up and not followed
+	// up this long after resolution shows on the effectiveness page; 0 off.
+	FollowUpAfter time.Duration `yaml:"follow_up_after"`
 }
 
 // bootUser is an account created at start-up when it does not exist yet.
@@ -42,7 +45,7 @@ type bootUser struct {
 // defaultConfig is what runs without --config.
 func defaultConfig() fileConfig {
 	l := incident.DefaultLadder()
-	return fileConfig{Escalation: &l, FollowWindow: 30 * time.Minute, Timezone: "UTC"}
+	return fileConfig{Escalation: &l, FollowWindow: 30 * time.Minute, Timezone: "UTC", FollowUpAfter: 72 * time.Hour}
 }
 
 // loadConfig reads and validates the file; unknown keys are errors.
@@ -74,6 +77,9 @@ func (c fileConfig) validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateChannels()...)
+	if c.FollowUpAfter < 0 {
+		errs = append(errs, errors.New("follow_up_after must not be negative"))
+	}
 	if c.FollowWindow < 0 {
 		errs = append(errs, errors.New("follow_window must not be negative"))
 	}

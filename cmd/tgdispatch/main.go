@@ -6,6 +6,7 @@
 //	tgdispatch --broker tcp://127.0.0.1:1883 --db sqlite:tgdispatch.db --listen 127.0.0.1:8080 --group desk --config dispatch.yaml
 //	tgdispatch useradd --db sqlite:tgdispatch.db --name alice --role guard --sites S1,S2 < password.txt
 //	tgdispatch hash < password.txt
+//	tgdispatch report --db sqlite:tgdispatch.db --site S1 --day 2026-12-01 --out r.html
 package main
 
 import (
@@ -23,6 +24,8 @@ func main() {
 	switch {
 	case len(os.Args) > 1 && os.Args[1] == "useradd":
 		err = useradd(os.Args[2:], os.Stdin, os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "report":
+		err = reportCmd(os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "hash":
 		err = hashCmd(os.Stdin, os.Stdout)
 	default:

@@ -132,7 +132,7 @@ func start(ctx context.Context, f serveFlags, cfg fileConfig, loc *time.Location
 		return usageError{err}
 	}
 	console, err := web.New(web.Options{Store: st, Actions: svc, Feed: hub, Sites: cfg.Sites, Ladder: *cfg.Escalation,
-		Location: loc, SecureCookies: f.secureCookies, Health: mq.Health, Log: log})
+		Location: loc, SecureCookies: f.secureCookies, Health: mq.Health, Log: log, FollowUpAfter: cfg.FollowUpAfter})
 	if err != nil {
 		return err
 	}

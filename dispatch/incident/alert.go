@@ -38,6 +38,7 @@ func (i *Incident) Fold(a envelope.Alert, now time.Time) Step {
 // absorb copies what the alert says about customer, transaction and reasons.
 func (i *Incident) absorb(a envelope.Alert) {
 	i.Score = max(i.Score, a.Score)
+	i.HeldEver = i.HeldEver || a.Held
 	if ts := time.Time(a.TS); !ts.Before(i.LastAlert) { // delivery order is not kept: newest word wins
 		i.LastAlert, i.Held = ts, a.Held
 		if a.State != "" {

@@ -100,11 +100,15 @@ type Incident struct {
 	Payee       string
 	AmountMinor int64
 	Currency    string
-	Held        bool
-	TxnState    string
-	CardKey     string
-	PayeeKey    string
-	FollowOf    string // the incident this one follows (KindFollowUp)
+	Held        bool // held now, as the latest alert said
+	// HeldEver: some alert of the incident said held. The last update of
+	// a session says held:false once the terminal released the hold, so
+	// the money a rule held is counted from this (dispatch/report).
+	HeldEver bool
+	TxnState string
+	CardKey  string
+	PayeeKey string
+	FollowOf string // the incident this one follows (KindFollowUp)
 
 	State      string
 	Outcome    string

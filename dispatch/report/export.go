@@ -38,6 +38,35 @@ type Record struct {
 	ResolvedBy  string     `json:"resolved_by,omitempty"`
 	ResolvedAt  *time.Time `json:"resolved_at,omitempty"`
 	Steps       []StepRec  `json:"steps"`
+	// Review is the supervisor's follow-up and evaluation, when recorded.
+	Review *ReviewRec `json:"review,omitempty"`
+}
+
+// ReviewRec is an incident's follow-up and evaluation as exported.
+type ReviewRec struct {
+	FollowedAt     *time.Time `json:"followed_up_at,omitempty"`
+	FollowedBy     string     `json:"followed_up_by,omitempty"`
+	CalledBack     bool       `json:"called_back"`
+	PoliceReport   string     `json:"police_report,omitempty"`
+	RecoveredMinor int64      `json:"recovered_minor"`
+	FollowNote     string     `json:"follow_up_note,omitempty"`
+	EvaluatedAt    *time.Time `json:"evaluated_at,omitempty"`
+	EvaluatedBy    string     `json:"evaluated_by,omitempty"`
+	Rating         string     `json:"rating,omitempty"`
+	EvalNote       string     `json:"evaluation_note,omitempty"`
+}
+
+// WithReviews adds each incident's review (by incident id) to recs.
+func WithReviews(recs []Record, reviews map[string]incident.Review) {
+	for n := range recs {
+		rv, ok := reviews[recs[n].ID]
+		if !ok {
+			continue
+		}
+		recs[n].Review = &ReviewRec{FollowedAt: opt(rv.FollowedAt), FollowedBy: rv.FollowedBy, CalledBack: rv.CalledBack,
+			PoliceReport: rv.PoliceReport, RecoveredMinor: rv.RecoveredMinor, FollowNote: rv.FollowNote,
+			EvaluatedAt: opt(rv.EvaluatedAt), EvaluatedBy: rv.EvaluatedBy, Rating: rv.Rating, EvalNote: rv.EvalNote}
+	}
 }
 
 // StepRec is one step as exported.
@@ -95,7 +124,8 @@ func WriteJSON(w io.Writer, recs []Record) error {
 // either way.
 var CSVColumns = []string{"incident", "alert_id", "site", "terminal", "kind", "level", "score", "reasons", "amount",
 	"currency", "held", "state", "outcome", "note", "created", "claimed_by", "claimed_at", "arrived_at", "resolved_by",
-	"resolved_at", "step_at", "step_actor", "step_action", "step_detail"}
+	"resolved_at", "step_at", "step_actor", "step_action", "step_detail", "followed_up_at", "called_back", "police_report",
+	"recovered", "rating"}
 
 // WriteCSV writes the records one line per step (an incident with no
 // steps still gets one line). Every text cell goes through Cell, so text a
@@ -123,6 +153,7 @@ func WriteCSVIn(w io.Writer, recs []Record, header []string, detail func(action,
 			strconv.Itoa(r.Score), Cell(strings.Join(r.Reasons, "; ")), amount(r.AmountMinor), Cell(r.Currency),
 			strconv.FormatBool(r.Held), Cell(r.State), Cell(r.Outcome), Cell(r.Note), stamp(&r.Created),
 			Cell(r.ClaimedBy), stamp(r.ClaimedAt), stamp(r.ArrivedAt), Cell(r.ResolvedBy), stamp(r.ResolvedAt)}
+		tail := reviewCells(r.Review)
 		steps := r.Steps
 		if len(steps) == 0 {
 			steps = []StepRec{{}}
@@ -132,7 +163,8 @@ func WriteCSVIn(w io.Writer, recs []Record, header []string, detail func(action,
 			if !s.At.IsZero() {
 				at = stamp(&s.At)
 			}
-			_ = cw.Write(append(append([]string{}, head...), at, Cell(s.Actor), Cell(s.Action), Cell(detail(s.Action, s.Detail))))
+			line := append(append([]string{}, head...), at, Cell(s.Actor), Cell(s.Action), Cell(detail(s.Action, s.Detail)))
+			_ = cw.Write(append(line, tail...))
 		}
 	}
 	cw.Flush()
@@ -140,6 +172,18 @@ func WriteCSVIn(w io.Writer, recs []Record, header []string, detail func(action,
 		return fmt.Errorf("report: write csv: %w", err)
 	}
 	return nil
+}
+
+// reviewCells are the review's columns; empty without one.
+func reviewCells(r *ReviewRec) []string {
+	if r == nil {
+		return []string{"", "", "", "", ""}
+	}
+	called := ""
+	if r.FollowedAt != nil {
+		called = strconv.FormatBool(r.CalledBack)
+	}
+	return []string{stamp(r.FollowedAt), called, Cell(r.PoliceReport), amount(r.RecoveredMinor), Cell(r.Rating)}
 }
 
 // Cell neutralises a text cell for spreadsheets by OWASP's rule for CSV

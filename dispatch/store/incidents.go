@@ -18,7 +18,7 @@ import (
 const incidentCols = `id, alert_id, site, terminal, kind, level, score, reasons, channel, session, age, card,
 	payee, amount_minor, currency, held, txn_state, card_key, payee_key, follow_of, state, outcome, note,
 	claimed_by, resolved_by, eta_s, raised, created, updated, claimed_at, arrived_at, resolved_at, rung,
-	rung_at, notified_at, overdue, due, version, last_alert`
+	rung_at, notified_at, overdue, due, version, last_alert, held_ever`
 
 // NewID returns a new sortable id for an incident or a step.
 func NewID() string { return xid.New().String() }
@@ -244,7 +244,7 @@ func incidentArgs(i *incident.Incident) ([]any, error) {
 		i.Session, i.Age, i.Card, i.Payee, i.AmountMinor, i.Currency, b2i(i.Held), i.TxnState, i.CardKey,
 		i.PayeeKey, i.FollowOf, i.State, i.Outcome, i.Note, i.ClaimedBy, i.ResolvedBy, i.ETAS,
 		ms(i.Raised), ms(i.Created), ms(i.Updated), ms(i.ClaimedAt), ms(i.ArrivedAt), ms(i.ResolvedAt),
-		i.Rung, ms(i.RungAt), ms(i.NotifiedAt), b2i(i.Overdue), ms(i.Due), i.Version, ms(i.LastAlert)}, nil
+		i.Rung, ms(i.RungAt), ms(i.NotifiedAt), b2i(i.Overdue), ms(i.Due), i.Version, ms(i.LastAlert), b2i(i.HeldEver)}, nil
 }
 
 // scanIncident reads one row of incidentCols.
@@ -252,7 +252,7 @@ func scanIncident(rows *sql.Rows) (incident.Incident, error) {
 	var (
 		i                                        incident.Incident
 		reasons                                  string
-		held, overdue                            int
+		held, overdue, heldEver                  int
 		raised, created, updated, claimed, arriv int64
 		resolved, rungAt, notified, due          int64
 		lastAlert                                int64
@@ -260,14 +260,14 @@ func scanIncident(rows *sql.Rows) (incident.Incident, error) {
 	err := rows.Scan(&i.ID, &i.AlertID, &i.Site, &i.Terminal, &i.Kind, &i.Level, &i.Score, &reasons, &i.Channel,
 		&i.Session, &i.Age, &i.Card, &i.Payee, &i.AmountMinor, &i.Currency, &held, &i.TxnState, &i.CardKey,
 		&i.PayeeKey, &i.FollowOf, &i.State, &i.Outcome, &i.Note, &i.ClaimedBy, &i.ResolvedBy, &i.ETAS,
-		&raised, &created, &updated, &claimed, &arriv, &resolved, &i.Rung, &rungAt, &notified, &overdue, &due, &i.Version, &lastAlert)
+		&raised, &created, &updated, &claimed, &arriv, &resolved, &i.Rung, &rungAt, &notified, &overdue, &due, &i.Version, &lastAlert, &heldEver)
 	if err != nil {
 		return i, fmt.Errorf("store: scan incident: %w", err)
 	}
 	if err := json.Unmarshal([]byte(reasons), &i.Reasons); err != nil {
 		return i, fmt.Errorf("store: decode reasons of %s: %w", i.ID, err)
 	}
-	i.Held, i.Overdue = held == 1, overdue == 1
+	i.Held, i.Overdue, i.HeldEver = held == 1, overdue == 1, heldEver == 1
 	i.Raised, i.Created, i.Updated, i.ClaimedAt, i.ArrivedAt = tm(raised), tm(created), tm(updated), tm(claimed), tm(arriv)
 	i.ResolvedAt, i.RungAt, i.NotifiedAt, i.Due, i.LastAlert = tm(resolved), tm(rungAt), tm(notified), tm(due), tm(lastAlert)
 	return i, nil

@@ -49,6 +49,20 @@ var migrations = []string{
 	`CREATE INDEX notifications_channel ON notifications (channel, created, id)`,
 	// the name the customer's screen shows for a guard (CONTRACT §7); '' uses none
 	`ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT ''`,
+	// the customer's choice on the transfer warning, for the effectiveness
+	// page's counts (records stored before this say '': counted as none)
+	`ALTER TABLE session_records ADD COLUMN choice TEXT NOT NULL DEFAULT ''`,
+	`CREATE INDEX session_records_ts ON session_records (ts, site, choice)`, // covers ChoiceCounts
+	// a supervisor's follow-up and evaluation of a resolved incident
+	// (dispatch/incident.Review); their story is in steps as well
+	`CREATE TABLE reviews (incident_id TEXT PRIMARY KEY, followed_at BIGINT NOT NULL, followed_by TEXT NOT NULL,
+		called_back INTEGER NOT NULL, police_report TEXT NOT NULL, recovered_minor BIGINT NOT NULL,
+		follow_note TEXT NOT NULL, evaluated_at BIGINT NOT NULL, evaluated_by TEXT NOT NULL,
+		rating TEXT NOT NULL, eval_note TEXT NOT NULL)`,
+	// held at some point: a session's last alert_update says held:false
+	// once the hold is released, so held alone loses what was held
+	`ALTER TABLE incidents ADD COLUMN held_ever INTEGER NOT NULL DEFAULT 0`,
+	`UPDATE incidents SET held_ever = held`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.

@@ -138,8 +138,8 @@ func (q Queries) PutSessionRecord(ctx context.Context, r envelope.SessionRecord)
 	if err != nil {
 		return fmt.Errorf("store: encode session record: %w", err)
 	}
-	_, err = q.exec(ctx, `INSERT INTO session_records (id, site, terminal, session, alert_id, ts, body) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO NOTHING`, r.ID, r.Site, r.Terminal, r.Session, r.AlertID, ms(time.Time(r.TS)), string(body))
+	_, err = q.exec(ctx, `INSERT INTO session_records (id, site, terminal, session, alert_id, ts, body, choice) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, r.ID, r.Site, r.Terminal, r.Session, r.AlertID, ms(time.Time(r.TS)), string(body), r.Choice)
 	if err != nil {
 		return fmt.Errorf("store: put session record: %w", err)
 	}

@@ -135,7 +135,15 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, v *viewer)
 		s.fail(w, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "incident.html", map[string]any{"Title": "page.incident", "V": v, "C": s.cardOf(i), "Steps": steps})
+	data := map[string]any{"Title": "page.incident", "V": v, "C": s.cardOf(i), "Steps": steps}
+	if _, ok := s.o.Actions.(Reviewer); ok && v.CanSupervise() && !i.Open() {
+		if data["Review"], err = s.o.Store.Review(r.Context(), i.ID); err != nil {
+			s.fail(w, err)
+			return
+		}
+		data["Ratings"] = incident.Ratings
+	}
+	s.render(w, r, http.StatusOK, "incident.html", data)
 }
 
 // step applies claim, arrive or resolve.
@@ -216,6 +224,9 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"ago":    func(sec int64) string { return ago(lang, sec) },
 		"detail": func(action, d string) string { return stepDetail(lang, action, d) },
 		"mul":    func(a, b int) int { return a * b },
+		"pct":    percent,
+		"site":   func(site string) string { return siteName(lang, site) },
+		"index1": func(list []string, n int) string { return itemOr(list, n, "") },
 		"script": func() string { return scriptMessages(lang) },
 		"reason": func(r envelope.Reason) string {
 			if m, ok := messages[lang]["reason."+r.Rule]; ok {

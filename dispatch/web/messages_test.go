@@ -96,10 +96,12 @@ func TestEveryUsedKeyDefined(t *testing.T) {
 		"state":   {incident.StateNew, incident.StateClaimed, incident.StateArrived, incident.StateResolved},
 		"outcome": incident.Outcomes,
 		"action": {incident.ActionRaised, incident.ActionUpdated, incident.ActionClaimed, incident.ActionArrived, incident.ActionResolved,
-			incident.ActionRenotified, incident.ActionEscalated, incident.ActionRecovered, incident.ActionSession},
-		"term":  {"online", "offline", "up", "down"},
-		"role":  {auth.RoleGuard, auth.RoleSupervisor, auth.RoleAdmin},
-		"actor": {incident.ActorSystem},
+			incident.ActionRenotified, incident.ActionEscalated, incident.ActionRecovered, incident.ActionSession,
+			incident.ActionFollowedUp, incident.ActionEvaluated},
+		"rating": incident.Ratings,
+		"term":   {"online", "offline", "up", "down"},
+		"role":   {auth.RoleGuard, auth.RoleSupervisor, auth.RoleAdmin},
+		"actor":  {incident.ActorSystem},
 	}
 	for lang, table := range messages {
 		for k, where := range used {

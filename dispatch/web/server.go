@@ -81,6 +81,10 @@ type Options struct {
 	// with the error's text. nil Health: always healthy.
 	Health func() error
 	Log    zerolog.Logger
+	// FollowUpAfter is how long after resolution an incident owed a
+	// follow-up (incident.NeedsFollowUp) may wait before the
+	// effectiveness page lists it; 0: no list.
+	FollowUpAfter time.Duration
 }
 
 // Server is the console's HTTP handler.
@@ -145,6 +149,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /events", s.authed(s.events))
 	s.mux.HandleFunc("GET /supervisor", s.authed(s.supervisorPage))
 	s.mux.HandleFunc("GET /export", s.authed(s.export))
+	s.mux.HandleFunc("GET /supervisor/effectiveness", s.authed(s.effectPage))
+	s.mux.HandleFunc("GET /supervisor/effectiveness/export", s.authed(s.effectExport))
+	s.mux.HandleFunc("GET /supervisor/sessions/export", s.authed(s.sessionsExport))
+	s.mux.HandleFunc("POST /incidents/{id}/follow_up", s.authed(s.review))
+	s.mux.HandleFunc("POST /incidents/{id}/evaluate", s.authed(s.review))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /manifest.webmanifest", s.shellFile("manifest.webmanifest", "application/manifest+json"))
 	s.mux.HandleFunc("GET /sw.js", s.shellFile("sw.js", "text/javascript; charset=utf-8"))

@@ -93,6 +93,12 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	recs := report.Records(list, steps)
+	reviews, err := s.o.Store.ReviewsBetween(r.Context(), from, to, v.SiteFilter())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	report.WithReviews(recs, reviews)
 	name := fmt.Sprintf("incidents-%s-%s", from.Format("20060102"), to.AddDate(0, 0, -1).Format("20060102"))
 	switch r.URL.Query().Get("format") {
 	case "csv":

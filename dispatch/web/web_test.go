@@ -91,7 +91,7 @@ func client() *http.Client {
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // login logs in and returns the client and the session's CSRF token.
-func (r *rig) login(t *testing.T, name string) (*http.Client, string) {
+func (r *rig) login(t testing.TB, name string) (*http.Client, string) {
 	t.Helper()
 	c := client()
 	res, err := c.Get(r.srv.URL + "/login")

@@ -1,0 +1,72 @@
+package backtest_test
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/transferguard/transferguard/agent/backtest"
+)
+
+// million is the number of records BenchmarkMillion replays.
+var million = 1_000_000
+
+// BenchmarkMillion replays 1,000,000 session records (real core records,
+// repeated under new session ids) streamed from a file, under a lowered
+// elderly threshold. docs/benchmarks.md has the numbers.
+func BenchmarkMillion(b *testing.B) {
+	recs, _ := month(b, 6000)
+	lines := bytes.Split(bytes.TrimSpace(recs), []byte("\n"))
+	path := filepath.Join(b.TempDir(), "million.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	for i := range million {
+		l := lines[i%len(lines)]
+		at := bytes.Index(l, []byte(`"session":"`)) + len(`"session":"`)
+		w.Write(l[:at])
+		w.WriteString("r" + strconv.Itoa(i) + "-")
+		w.Write(l[at:])
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	info, _ := os.Stat(path)
+	c, err := backtest.Load(doc(`,"rules":{"elderly-large-transfer":{"when":"fn == \"TRANSFER\" && age >= 60 && currency == \"CNY\" && amount_minor >= 300000"}}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	before := cpuTime()
+	b.ResetTimer()
+	for range b.N {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := backtest.Run(f, c)
+		f.Close()
+		if err != nil || rep.Sessions != million {
+			b.Fatalf("%v, %d sessions", err, rep.Sessions)
+		}
+	}
+	b.ReportMetric((cpuTime()-before).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(info.Size())/1e6, "MB-file")
+}
+
+// cpuTime is the CPU time this process used so far (user + system): on
+// a shared machine wall time says more about the neighbours.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
