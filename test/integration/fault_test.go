@@ -67,7 +67,9 @@ wait 300ms
 	r.broker.Restart()
 	r.sub.waitSubs(subs+1, 10*time.Second)
 
-	want := []string{"70/panic/alert", "70/panic/alert_update", "67/risk/alert", "45/panic/alert", "45/panic/alert_update"}
+	// C is restored after the restart (CONTRACT §14) and closed by the
+	// controller's HELLO, with its update.
+	want := []string{"70/panic/alert", "70/panic/alert_update", "67/risk/alert", "67/risk/alert_update", "45/panic/alert", "45/panic/alert_update"}
 	msgs := r.sub.await(45*time.Second, "every queued alert", func(m []message) bool {
 		seen := map[string]bool{}
 		for _, a := range onTopic(m, "alert") {

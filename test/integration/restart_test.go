@@ -13,13 +13,15 @@ import (
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
-// phoneHeldTransfer is a transfer with a phone call going on: a high alert,
-// HOLD cooling_off and HOLD risk_high.
+// phoneHeldTransfer is a transfer to a new payee with a phone call going
+// on: a high alert, HOLD cooling_off and HOLD risk_high.
 const phoneHeldTransfer = `HELLO proto=1 model=SIM-ATM fw=1.0
 START channel=ATM card=6222021234563445 age=52 region=330381 lang=zh
 SENSOR kind=PHONE_CALL state=ON
 FUNC fn=TRANSFER
 expect HOLD reason=cooling_off
+PAYEE acct=6217001234567890123 name="王五" bank=ABC new=1
+AMOUNT minor=300000 cur=CNY
 expect HOLD reason=risk_high
 expect SCREEN name=high_risk
 `
@@ -29,6 +31,7 @@ expect SCREEN name=high_risk
 func killDuringHeldTransfer(t *testing.T, r *rig) string {
 	t.Helper()
 	r.startAgent()
+	r.addPANs("6217001234567890123") // the privacy scan looks for the payee too
 	r.play(phoneHeldTransfer)
 	msgs := r.sub.await(10*time.Second, "the high risk alert", func(msgs []message) bool {
 		return len(alertsOf(t, msgs, wire.TypeAlert, "")) > 0
