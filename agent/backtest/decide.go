@@ -32,43 +32,21 @@ type Decision struct {
 // level is the highest reached. A rule that fails at run time counts as
 // not matching, as on the terminal.
 func Decide(p *config.Policy, snapshots []json.RawMessage) (Decision, error) {
-	ordered := p.OrderedRules()
-	fired := make([]bool, len(ordered))
+	fired := map[string]bool{}
 	var d Decision
 	err := rules.Replay(snapshots, func(env *rules.Env) {
-		score := 0
-		for i, r := range ordered {
-			if !fired[i] {
-				if ok, _ := r.Program().Match(env); ok {
-					fired[i] = true
-				}
-			}
-			if fired[i] {
-				score += r.Score
-			}
-		}
-		d.Score = min(score, 100)
-		if l := levelOf(p, d.Score); l.Rank() > d.Level.Rank() {
+		d.Score = p.Score(env, fired, nil, nil)
+		if l := p.Level(d.Score); l.Rank() > d.Level.Rank() {
 			d.Level = l
 		}
 	})
 	if err != nil {
 		return Decision{}, fmt.Errorf("backtest: %w", err)
 	}
-	for i, r := range ordered {
-		if fired[i] {
+	for _, r := range p.OrderedRules() {
+		if fired[r.ID] {
 			d.Rules = append(d.Rules, r.ID)
 		}
 	}
 	return d, nil
-}
-
-func levelOf(p *config.Policy, score int) wire.Level {
-	switch {
-	case score >= p.Alerts.High:
-		return wire.LevelHigh
-	case score >= p.Alerts.Medium:
-		return wire.LevelMedium
-	}
-	return wire.LevelNone
 }

@@ -13,32 +13,16 @@ import (
 func (t *Terminal) evaluate(now time.Time) {
 	s := t.sess
 	env := s.env(now)
-	score, newly := 0, false
-	for _, r := range s.policy.OrderedRules() {
-		if !s.fired[r.ID] {
-			ok, err := r.Program().Match(env)
-			if err != nil {
-				t.log.Error().Err(err).Str("rule", r.ID).Msg("rule failed; counted as not matching")
-			}
-			if ok {
-				s.fired[r.ID], newly = true, true
-				t.log.Info().Str("session", s.id).Str("rule", r.ID).Int("score", r.Score).Msg("rule fired")
-			}
-		}
-		if s.fired[r.ID] {
-			score += r.Score
-		}
-	}
+	newly := false
+	s.score = s.policy.Score(env, s.fired, func(r *config.Rule) {
+		newly = true
+		t.log.Info().Str("session", s.id).Str("rule", r.ID).Int("score", r.Score).Msg("rule fired")
+	}, func(r *config.Rule, err error) {
+		t.log.Error().Err(err).Str("rule", r.ID).Msg("rule failed; counted as not matching")
+	})
 	s.inputs.Add(env, newly)
-	s.score = min(score, 100)
 	a := s.policy.Alerts
-	level := wire.LevelNone
-	switch {
-	case s.score >= a.High:
-		level = wire.LevelHigh
-	case s.score >= a.Medium:
-		level = wire.LevelMedium
-	}
+	level := s.policy.Level(s.score)
 	prev := s.level
 	if level.Rank() > s.level.Rank() {
 		s.level = level
