@@ -14,6 +14,7 @@ import (
 type Sessions struct {
 	mu    sync.Mutex
 	saved map[string][]byte
+	aside []string
 	// Fail makes Save and Clear return this error (a full or read-only disk).
 	Fail error
 	// Saves counts the successful saves, Durable those asked to be durable.
@@ -54,6 +55,30 @@ func (s *Sessions) Clear() error {
 	}
 	clear(s.saved)
 	return nil
+}
+
+// MoveAside keeps the record name apart from the live ones (terminal.
+// DamageKeeper), as the state directory keeps a damaged file for
+// inspection; Aside lists what was moved.
+func (s *Sessions) MoveAside(name string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Fail != nil {
+		return "", s.Fail
+	}
+	if _, ok := s.saved[name]; !ok {
+		return "", errors.New("agenttest: no record " + name)
+	}
+	delete(s.saved, name)
+	s.aside = append(s.aside, name)
+	return name + ".damaged", nil
+}
+
+// Aside returns the names of the records moved aside, in order.
+func (s *Sessions) Aside() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.aside)
 }
 
 // Delete forgets one record, as an operator deleting its file would.

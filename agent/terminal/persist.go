@@ -40,6 +40,15 @@ type SessionStore interface {
 	Clear() error
 }
 
+// DamageKeeper is a SessionStore that can keep a damaged record for
+// inspection (CONTRACT §12: a damaged store is moved aside, not deleted).
+// The core calls MoveAside when a record it loaded cannot be decoded;
+// where is where the record now is, for the log. A store without it has
+// the damaged record cleared with the rest.
+type DamageKeeper interface {
+	MoveAside(name string) (where string, err error)
+}
+
 // Names of the session records in a SessionStore.
 const (
 	SnapshotResume = "resume"

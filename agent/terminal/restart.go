@@ -86,12 +86,31 @@ func (t *Terminal) readSnapshot(name string) (sn snapshot, why string) {
 		return sn, "none"
 	}
 	if err := json.Unmarshal(b, &sn); err != nil {
-		return sn, "damaged: " + err.Error()
+		why = "damaged: " + err.Error()
+	} else if sn.V != snapshotV || sn.ID == "" || (name == SnapshotResume) != sn.Resume {
+		why = "damaged: unknown version or missing session id"
 	}
-	if sn.V != snapshotV || sn.ID == "" || (name == SnapshotResume) != sn.Resume {
-		return sn, "damaged: unknown version or missing session id"
+	if why != "" {
+		t.keepDamaged(name, why)
 	}
-	return sn, ""
+	return sn, why
+}
+
+// keepDamaged moves a damaged record aside for inspection when the store
+// can (CONTRACT §12), so clearing the store afterwards does not destroy
+// the evidence of what went wrong.
+func (t *Terminal) keepDamaged(name, why string) {
+	k, ok := t.o.Sessions.(DamageKeeper)
+	if !ok {
+		return
+	}
+	where, err := k.MoveAside(name)
+	if err != nil {
+		t.log.Error().Err(err).Str("record", name).Msg("damaged session record not moved aside")
+		return
+	}
+	t.log.Error().Str("record", name).Str("why", why).Str("moved_to", where).
+		Msg("damaged session record moved aside for inspection")
 }
 
 // closeRecovered ends the session of sn as agent_restart. Its alerts and

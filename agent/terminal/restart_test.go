@@ -1,6 +1,7 @@
 package terminal
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,7 +136,10 @@ func TestDamagedSnapshot(t *testing.T) {
 		t.Errorf("%d alert messages published from damaged records", got-n)
 	}
 	if names := h.store.Names(); len(names) != 0 {
-		t.Errorf("damaged records %v kept after the restart", names)
+		t.Errorf("damaged records %v still live after the restart", names)
+	}
+	if aside := h.store.Aside(); !slices.Equal(aside, []string{SnapshotResume, SnapshotClose}) {
+		t.Errorf("records moved aside = %v, want both damaged ones kept for inspection (CONTRACT §12)", aside)
 	}
 }
 

@@ -9,7 +9,8 @@
 // and the directory (survives a power cut); the other skips both fsyncs
 // (survives a crash of the process, which is what it is for: see
 // terminal.SessionStore). Clear removes both records and makes the
-// removal durable.
+// removal durable. A record the core found damaged is renamed aside
+// (MoveAside) and kept, never deleted.
 //
 // Errors are returned, never acted on: the core logs a failing store
 // (full or read-only disk) and goes on warning the customer; a session
@@ -32,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 
 	"github.com/transferguard/transferguard/drivers/docstore"
 )
@@ -119,6 +121,23 @@ func (s *Store) Load(name string) ([]byte, error) {
 		return nil, fmt.Errorf("sessionstore: %w", err)
 	}
 	return b, nil
+}
+
+// MoveAside renames the record name to
+// session-<name>.json.damaged-<UTC time>, beside the live records, so a
+// damaged record is kept for inspection and a new one can start
+// (terminal.DamageKeeper, CONTRACT §12). The rename is made durable.
+func (s *Store) MoveAside(name string) (string, error) {
+	f, err := fileName(name)
+	if err != nil {
+		return "", err
+	}
+	from := filepath.Join(s.docs.Dir(), f)
+	to := from + ".damaged-" + time.Now().UTC().Format("20060102T150405.000Z")
+	if err := os.Rename(from, to); err != nil {
+		return "", fmt.Errorf("sessionstore: move %s aside: %w", f, err)
+	}
+	return to, syncDir(s.docs.Dir())
 }
 
 // Clear removes every record; a record that is not there is no error.

@@ -3,6 +3,7 @@ package sessionstore
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/transferguard/transferguard/agent/agenttest"
@@ -74,5 +75,41 @@ func TestUnwritableDirectoryFailsSave(t *testing.T) {
 	}
 	if _, err := s.Load("../outbox"); err == nil {
 		t.Error("a path as record name was accepted")
+	}
+}
+
+// A damaged record is renamed aside with its bytes intact and the live
+// name is free for a new record (CONTRACT §12: kept for inspection).
+func TestMoveAsideKeepsTheDamagedRecord(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "session")
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(terminal.SnapshotResume, []byte(`{"v":1,"resume":tru`), false); err != nil {
+		t.Fatal(err)
+	}
+	var _ terminal.DamageKeeper = s
+	where, err := s.MoveAside(terminal.SnapshotResume)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(where); err != nil || string(b) != `{"v":1,"resume":tru` {
+		t.Fatalf("moved record %s = %q, %v; want the damaged bytes kept", where, b, err)
+	}
+	if filepath.Dir(where) != dir || !strings.HasPrefix(filepath.Base(where), "session-resume.json.damaged-") {
+		t.Errorf("moved to %s, want session-resume.json.damaged-<time> beside the records", where)
+	}
+	if b, err := s.Load(terminal.SnapshotResume); err != nil || b != nil {
+		t.Errorf("Load after MoveAside = %q, %v; want nothing there", b, err)
+	}
+	if err := s.Clear(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(where); err != nil {
+		t.Errorf("Clear removed the record kept aside: %v", err)
+	}
+	if _, err := s.MoveAside("../x"); err == nil {
+		t.Error("MoveAside accepted a path as a record name")
 	}
 }
