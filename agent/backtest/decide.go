@@ -32,9 +32,15 @@ type Decision struct {
 // level is the highest reached. A rule that fails at run time counts as
 // not matching, as on the terminal.
 func Decide(p *config.Policy, snapshots []json.RawMessage) (Decision, error) {
-	fired := map[string]bool{}
+	return newReader().decide(p, snapshots)
+}
+
+// decide is Decide with the reader's scratch.
+func (rd *reader) decide(p *config.Policy, snapshots []json.RawMessage) (Decision, error) {
+	fired := rd.fired
+	clear(fired)
 	var d Decision
-	err := rules.Replay(snapshots, func(env *rules.Env) {
+	err := rd.replay(snapshots, func(env *rules.Env) {
 		d.Score = p.Score(env, fired, nil, nil)
 		if l := p.Level(d.Score); l.Rank() > d.Level.Rank() {
 			d.Level = l
