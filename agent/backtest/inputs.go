@@ -19,13 +19,16 @@ var cardKeys = []string{"transfers", "amount_minor", "min_minor", "max_minor"}
 
 // replay is rules.Replay over the reader: it decodes a trace's snapshots
 // in order into one Inputs and calls fn with each whole Env. A snapshot
-// without sensors or answers keeps the previous map. fn must not keep
-// env past the call.
+// without sensors or answers keeps the previous map. While fn runs,
+// rd.changed has bit i set for each inputKeys[i] the snapshot holds: an
+// input whose bit is clear is the same as at the previous call. fn must
+// not keep env past the call.
 func (rd *reader) replay(snapshots []json.RawMessage, fn func(env *rules.Env)) error {
 	var cur rules.Inputs
 	for i, raw := range snapshots {
 		prevSensors, prevAnswers := cur.Sensors, cur.Answers
 		cur.Sensors, cur.Answers = nil, nil
+		rd.changed = 0
 		if err := rd.snapshot(raw, &cur); err != nil {
 			return fmt.Errorf("rules: inputs snapshot %d: %w", i, err)
 		}
@@ -63,11 +66,14 @@ func (rd *reader) snapshot(raw []byte, cur *rules.Inputs) error {
 
 // input decodes one member of a snapshot into in.
 func (rd *reader) input(key []byte, plain bool, in *rules.Inputs) error {
-	name, err := matchKey(key, plain, inputKeys)
+	i, err := matchKey(key, plain, inputKeys)
 	if err != nil {
 		return err
+	} else if i < 0 {
+		return rd.s.skip()
 	}
-	switch name {
+	rd.changed |= 1 << i
+	switch name := inputKeys[i]; name {
 	case "channel", "fn", "region", "lang", "currency", "site_region":
 		return rd.str(inputString(name, in), true)
 	case "age", "transfers", "cancels", "hour", "weekday", "attempts":
@@ -85,7 +91,7 @@ func (rd *reader) input(key []byte, plain bool, in *rules.Inputs) error {
 	case "card_24h":
 		return rd.card(&in.Card24h)
 	}
-	return rd.s.skip()
+	return nil // not reached: every input key has a case
 }
 
 func inputString(name string, in *rules.Inputs) *string {
@@ -267,20 +273,20 @@ func (rd *reader) card(dst *rules.CardHistory) error {
 		return rd.s.fail(errType)
 	}
 	return rd.s.object(func(key []byte, plain bool) error {
-		name, err := matchKey(key, plain, cardKeys)
+		i, err := matchKey(key, plain, cardKeys)
 		if err != nil {
 			return err
+		} else if i < 0 {
+			return rd.s.skip()
 		}
-		switch name {
+		switch cardKeys[i] {
 		case "transfers":
 			return rd.int(&dst.Transfers)
 		case "amount_minor":
 			return rd.int64(&dst.AmountMinor)
 		case "min_minor":
 			return rd.int64(&dst.MinMinor)
-		case "max_minor":
-			return rd.int64(&dst.MaxMinor)
 		}
-		return rd.s.skip()
+		return rd.int64(&dst.MaxMinor)
 	})
 }

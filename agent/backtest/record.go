@@ -20,6 +20,7 @@ type reader struct {
 	noSensors map[string]bool
 	noAnswers map[string]string
 	fired     map[string]bool
+	changed   uint32 // see replay
 }
 
 func newReader() *reader {
@@ -74,12 +75,14 @@ func (rd *reader) record(line []byte, rec *Record) error {
 }
 
 func (rd *reader) recordMember(key []byte, plain bool) error {
-	name, err := matchKey(key, plain, recordKeys)
+	i, err := matchKey(key, plain, recordKeys)
 	if err != nil {
 		return err
+	} else if i < 0 {
+		return rd.s.skip()
 	}
 	rec := rd.rec
-	switch name {
+	switch recordKeys[i] {
 	case "session":
 		return rd.str(&rec.Session, false)
 	case "site":
@@ -106,32 +109,32 @@ func (rd *reader) recordMember(key []byte, plain bool) error {
 	return rd.s.skip()
 }
 
-// matchKey returns the name among names that a key token selects as
-// encoding/json selects a struct field: the exact name, else one equal
-// under Unicode case folding; "" for none.
-func matchKey(tok []byte, plain bool, names []string) (string, error) {
+// matchKey returns the index of the name among names that a key token
+// selects as encoding/json selects a struct field: the exact name, else
+// one equal under Unicode case folding; -1 for none.
+func matchKey(tok []byte, plain bool, names []string) (int, error) {
 	key := tok[1 : len(tok)-1]
 	if !plain {
 		k, err := unquote(tok)
 		if err != nil {
-			return "", err
+			return -1, err
 		}
 		key = []byte(k)
 	}
-	for _, n := range names {
+	for i, n := range names {
 		if string(key) == n {
-			return n, nil
+			return i, nil
 		}
 	}
 	if plain && !hasUpper(key) {
-		return "", nil // plain lower-case ASCII folds only to itself
+		return -1, nil // plain lower-case ASCII folds only to itself
 	}
-	for _, n := range names {
+	for i, n := range names {
 		if bytes.EqualFold(key, []byte(n)) {
-			return n, nil
+			return i, nil
 		}
 	}
-	return "", nil
+	return -1, nil
 }
 
 func hasUpper(b []byte) bool {

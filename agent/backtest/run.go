@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/transferguard/transferguard/agent/config"
 )
 
 // Run replays every record read from r under c and reports the
@@ -22,6 +24,7 @@ func Run(r io.Reader, c *Candidate) (*Report, error) {
 	results := make(chan batch, workers)
 	readErr := make(chan error, 1)
 	go func() { readErr <- readBatches(r, batches, done) }()
+	masks := ruleInputs(c.Policy)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -29,7 +32,7 @@ func Run(r io.Reader, c *Candidate) (*Report, error) {
 			defer wg.Done()
 			rd := newReader()
 			for b := range batches {
-				b.replay(c, rd)
+				b.replay(c, masks, rd)
 				select {
 				case results <- b:
 				case <-done:
@@ -115,7 +118,7 @@ func readBatches(r io.Reader, out chan<- batch, done <-chan struct{}) error {
 // replay decodes each line with rd and decides it under c (out of scope
 // and input-less records are left undecided for fold to count). The
 // results keep nothing of the lines, whose buffer goes back to the pool.
-func (b *batch) replay(c *Candidate, rd *reader) {
+func (b *batch) replay(c *Candidate, masks map[*config.Rule]uint32, rd *reader) {
 	out := outPool.Get().(*[]replayed)
 	b.out = (*out)[:0]
 	start := 0
@@ -130,7 +133,7 @@ func (b *batch) replay(c *Candidate, rd *reader) {
 		if err := rd.record(l, &x.rec); err != nil {
 			x.err = fmt.Errorf("backtest: sessions line %d: %w", x.line, err)
 		} else if c.Covers(x.rec.Site, x.rec.Terminal) && len(x.rec.Inputs) > 0 {
-			if x.d, err = rd.decide(c.Policy, x.rec.Inputs); err != nil {
+			if x.d, err = rd.decide(c.Policy, masks, x.rec.Inputs); err != nil {
 				x.err = fmt.Errorf("backtest: sessions line %d (session %s): %w", x.line, x.rec.Session, err)
 			}
 		}

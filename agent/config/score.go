@@ -13,9 +13,21 @@ import (
 // terminal and the backtest both score through here, so a replay decides
 // exactly as the terminal did.
 func (p *Policy) Score(env *rules.Env, fired map[string]bool, onFire func(*Rule), onErr func(*Rule, error)) int {
+	return p.score(env, fired, nil, onFire, onErr)
+}
+
+// ScoreIf is Score that evaluates a rule not fired yet only when need
+// says so: agent/backtest knows a rule none of whose variables changed
+// since it last did not match would not match now, and skips it.
+func (p *Policy) ScoreIf(env *rules.Env, fired map[string]bool, need func(*Rule) bool) int {
+	return p.score(env, fired, need, nil, nil)
+}
+
+func (p *Policy) score(env *rules.Env, fired map[string]bool, need func(*Rule) bool, onFire func(*Rule),
+	onErr func(*Rule, error)) int {
 	score := 0
 	for _, r := range p.ordered {
-		if !fired[r.ID] {
+		if !fired[r.ID] && (need == nil || need(r)) {
 			ok, err := r.prog.Match(env)
 			if err != nil && onErr != nil {
 				onErr(r, err)
