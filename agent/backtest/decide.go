@@ -41,12 +41,12 @@ func Decide(p *config.Policy, snapshots []json.RawMessage) (Decision, error) {
 // inputs (masks, from ruleInputs): over the same inputs it would not
 // match again, so skipping it decides the same, with about a third of
 // the evaluations.
-func (rd *reader) decide(p *config.Policy, masks map[*config.Rule]uint32, snapshots []json.RawMessage) (Decision, error) {
+func (rd *reader) decide(p *config.Policy, masks []uint32, snapshots []json.RawMessage) (Decision, error) {
 	fired := rd.fired
 	clear(fired)
 	var d Decision
 	first := true
-	need := func(r *config.Rule) bool { return first || masks[r]&rd.changed != 0 }
+	need := func(i int) bool { return first || masks[i]&rd.changed != 0 }
 	err := rd.replay(snapshots, func(env *rules.Env) {
 		d.Score = p.ScoreIf(env, fired, need)
 		first = false
@@ -65,13 +65,13 @@ func (rd *reader) decide(p *config.Policy, masks map[*config.Rule]uint32, snapsh
 	return d, nil
 }
 
-// ruleInputs maps each rule of p to the inputs its condition reads, as
-// bits of inputKeys (reader.changed's bits); a rule that may read
-// anything (rules.Program.Vars cannot tell) has every bit.
-func ruleInputs(p *config.Policy) map[*config.Rule]uint32 {
-	out := map[*config.Rule]uint32{}
-	for _, r := range p.OrderedRules() {
-		out[r] = ^uint32(0)
+// ruleInputs gives, for each rule of p in order, the inputs its condition
+// reads as bits of inputKeys (reader.changed's bits); a rule that may
+// read anything (rules.Program.Vars cannot tell) has every bit.
+func ruleInputs(p *config.Policy) []uint32 {
+	out := make([]uint32, len(p.OrderedRules()))
+	for n, r := range p.OrderedRules() {
+		out[n] = ^uint32(0)
 		if r.Program() == nil {
 			continue
 		}
@@ -88,7 +88,7 @@ func ruleInputs(p *config.Policy) map[*config.Rule]uint32 {
 			}
 			m |= 1 << i
 		}
-		out[r] = m
+		out[n] = m
 	}
 	return out
 }

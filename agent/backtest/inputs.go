@@ -24,12 +24,13 @@ var cardKeys = []string{"transfers", "amount_minor", "min_minor", "max_minor"}
 // input whose bit is clear is the same as at the previous call. fn must
 // not keep env past the call.
 func (rd *reader) replay(snapshots []json.RawMessage, fn func(env *rules.Env)) error {
-	var cur rules.Inputs
+	cur := &rd.cur
+	*cur = rules.Inputs{}
 	for i, raw := range snapshots {
 		prevSensors, prevAnswers := cur.Sensors, cur.Answers
 		cur.Sensors, cur.Answers = nil, nil
 		rd.changed = 0
-		if err := rd.snapshot(raw, &cur); err != nil {
+		if err := rd.snapshot(raw, cur); err != nil {
 			return fmt.Errorf("rules: inputs snapshot %d: %w", i, err)
 		}
 		if cur.Sensors == nil {
@@ -38,8 +39,8 @@ func (rd *reader) replay(snapshots []json.RawMessage, fn func(env *rules.Env)) e
 		if cur.Answers == nil {
 			cur.Answers = prevAnswers
 		}
-		env := rules.Env(cur)
-		fn(&env)
+		rd.env = rules.Env(*cur)
+		fn(&rd.env)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/agent/rules"
 )
 
 // reader decodes session records and their inputs snapshots (scan.go
@@ -21,6 +22,8 @@ type reader struct {
 	noAnswers map[string]string
 	fired     map[string]bool
 	changed   uint32 // see replay
+	cur       rules.Inputs
+	env       rules.Env
 }
 
 func newReader() *reader {

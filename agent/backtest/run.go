@@ -6,8 +6,6 @@ import (
 	"io"
 	"runtime"
 	"sync"
-
-	"github.com/transferguard/transferguard/agent/config"
 )
 
 // Run replays every record read from r under c and reports the
@@ -118,7 +116,7 @@ func readBatches(r io.Reader, out chan<- batch, done <-chan struct{}) error {
 // replay decodes each line with rd and decides it under c (out of scope
 // and input-less records are left undecided for fold to count). The
 // results keep nothing of the lines, whose buffer goes back to the pool.
-func (b *batch) replay(c *Candidate, masks map[*config.Rule]uint32, rd *reader) {
+func (b *batch) replay(c *Candidate, masks []uint32, rd *reader) {
 	out := outPool.Get().(*[]replayed)
 	b.out = (*out)[:0]
 	start := 0

@@ -16,18 +16,19 @@ func (p *Policy) Score(env *rules.Env, fired map[string]bool, onFire func(*Rule)
 	return p.score(env, fired, nil, onFire, onErr)
 }
 
-// ScoreIf is Score that evaluates a rule not fired yet only when need
-// says so: agent/backtest knows a rule none of whose variables changed
-// since it last did not match would not match now, and skips it.
-func (p *Policy) ScoreIf(env *rules.Env, fired map[string]bool, need func(*Rule) bool) int {
+// ScoreIf is Score that evaluates a rule not fired yet only when need,
+// given the rule's index in OrderedRules, says so: agent/backtest knows
+// a rule none of whose variables changed since it last did not match
+// would not match now, and skips it.
+func (p *Policy) ScoreIf(env *rules.Env, fired map[string]bool, need func(i int) bool) int {
 	return p.score(env, fired, need, nil, nil)
 }
 
-func (p *Policy) score(env *rules.Env, fired map[string]bool, need func(*Rule) bool, onFire func(*Rule),
+func (p *Policy) score(env *rules.Env, fired map[string]bool, need func(i int) bool, onFire func(*Rule),
 	onErr func(*Rule, error)) int {
 	score := 0
-	for _, r := range p.ordered {
-		if !fired[r.ID] && (need == nil || need(r)) {
+	for i, r := range p.ordered {
+		if !fired[r.ID] && (need == nil || need(i)) {
 			ok, err := r.prog.Match(env)
 			if err != nil && onErr != nil {
 				onErr(r, err)
