@@ -39,6 +39,9 @@ func (s *scanner) fail(err error) error {
 
 // ws skips white space as JSON defines it.
 func (s *scanner) ws() {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return // the usual case: records carry no white space
+	}
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -94,6 +97,12 @@ func (s *scanner) str() (tok []byte, plain bool, err error) {
 	s.i++
 	plain = true
 	for s.i < len(s.b) {
+		for s.i < len(s.b) && plainByte[s.b[s.i]] {
+			s.i++
+		}
+		if s.i == len(s.b) {
+			break
+		}
 		c := s.b[s.i]
 		switch {
 		case c == '"':
@@ -138,6 +147,14 @@ func (s *scanner) escape() error {
 	}
 	return s.fail(errSyntax)
 }
+
+// plainByte marks the bytes that stand for themselves in a plain string.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
