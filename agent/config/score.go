@@ -28,19 +28,20 @@ func (p *Policy) score(env *rules.Env, fired map[string]bool, need func(i int) b
 	onErr func(*Rule, error)) int {
 	score := 0
 	for i, r := range p.ordered {
-		if !fired[r.ID] && (need == nil || need(i)) {
+		on := fired[r.ID]
+		if !on && (need == nil || need(i)) {
 			ok, err := r.prog.Match(env)
 			if err != nil && onErr != nil {
 				onErr(r, err)
 			}
 			if ok {
-				fired[r.ID] = true
+				fired[r.ID], on = true, true
 				if onFire != nil {
 					onFire(r)
 				}
 			}
 		}
-		if fired[r.ID] {
+		if on {
 			score += r.Score
 		}
 	}
