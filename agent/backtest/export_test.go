@@ -14,3 +14,6 @@ func ReadRecord(line []byte, rec *Record) error { return newReader().record(line
 func ReplayInputs(snapshots []json.RawMessage, fn func(env *rules.Env)) error {
 	return newReader().replay(snapshots, fn)
 }
+
+// InputKeys and CardKeys are the wire names the reader knows.
+var InputKeys, CardKeys = inputKeys, cardKeys

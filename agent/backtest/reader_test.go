@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	stdmaps "maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,4 +124,36 @@ func FuzzReadRecord(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line []byte) {
 		agree(t, line)
 	})
+}
+
+// The reader knows every field of rules.Inputs and of its card history
+// under its wire name, and no other: a field added to the record is
+// read, not silently skipped. The keys fit the reader's change mask.
+func TestReaderKnowsEveryInput(t *testing.T) {
+	tags := func(v any) []string {
+		var out []string
+		for f := range reflect.TypeOf(v).Fields() {
+			out = append(out, f.Tag.Get("json"))
+		}
+		return out
+	}
+	var card struct {
+		Transfers   int   `json:"transfers"`
+		AmountMinor int64 `json:"amount_minor"`
+		MinMinor    int64 `json:"min_minor"`
+		MaxMinor    int64 `json:"max_minor"`
+	}
+	b, _ := json.Marshal(rules.CardHistory{Transfers: 1, AmountMinor: 2, MinMinor: 3, MaxMinor: 4})
+	if err := json.Unmarshal(b, &card); err != nil || card.Transfers != 1 || card.AmountMinor != 2 || card.MinMinor != 3 || card.MaxMinor != 4 {
+		t.Fatalf("card history %s does not use the names below", b)
+	}
+	if got, want := backtest.InputKeys, tags(rules.Inputs{}); !slices.Equal(got, want) {
+		t.Errorf("reader's input keys %v, rules.Inputs has %v", got, want)
+	}
+	if got, want := backtest.CardKeys, tags(card); !slices.Equal(got, want) {
+		t.Errorf("reader's card keys %v, want %v", got, want)
+	}
+	if len(backtest.InputKeys) > 32 {
+		t.Errorf("%d input keys do not fit the reader's 32-bit change mask", len(backtest.InputKeys))
+	}
 }
