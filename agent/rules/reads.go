@@ -2,6 +2,7 @@ package rules
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -12,7 +13,7 @@ import (
 // (now()). Evaluated twice over Envs equal in these variables, a
 // condition gives the same result, so agent/backtest re-evaluates a rule
 // only when one of them changed.
-func (p *Program) Vars() (vars []string, ok bool) { return p.vars, !p.all }
+func (p *Program) Vars() (vars []string, ok bool) { return slices.Clone(p.vars), !p.all }
 
 // envVars are Env's variable names.
 var envVars = func() map[string]bool {
