@@ -31,7 +31,7 @@ func (rd *reader) replay(snapshots []json.RawMessage, fn func(env *rules.Env)) e
 		cur.Sensors, cur.Answers = nil, nil
 		rd.changed = 0
 		if err := rd.snapshot(raw, cur); err != nil {
-			return fmt.Errorf("rules: inputs snapshot %d: %w", i, err)
+			return fmt.Errorf("inputs snapshot %d: %w", i, err)
 		}
 		if cur.Sensors == nil {
 			cur.Sensors = prevSensors
