@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -46,6 +48,7 @@ func BenchmarkMillion(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	peak := peakHeap(b)
 	before := cpuTime()
 	b.ResetTimer()
 	for range b.N {
@@ -60,7 +63,44 @@ func BenchmarkMillion(b *testing.B) {
 		}
 	}
 	b.ReportMetric((cpuTime()-before).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(peak())/1e6, "MB-peak-heap")
+	b.ReportMetric(float64(maxRSS())/1e6, "MB-max-RSS")
 	b.ReportMetric(float64(info.Size())/1e6, "MB-file")
+}
+
+// peakHeap samples the live heap (objects not yet freed) every
+// millisecond until the benchmark ends; the returned func gives the
+// highest sample. It reads runtime/metrics, which does not stop the world.
+func peakHeap(b *testing.B) func() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	b.Cleanup(func() { close(stop); <-done })
+	return func() uint64 { return peak.Load() }
+}
+
+// maxRSS is the process's peak resident set so far, setup included.
+func maxRSS() int64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Maxrss << 10 // kilobytes on Linux
 }
 
 // cpuTime is the CPU time this process used so far (user + system): on

@@ -13,6 +13,7 @@ package backtest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/rules"
@@ -32,10 +33,23 @@ type Decision struct {
 // level is the highest reached. A rule that fails at run time counts as
 // not matching, as on the terminal.
 func Decide(p *config.Policy, snapshots []json.RawMessage) (Decision, error) {
-	fired := map[string]bool{}
+	return newReader().decide(p, ruleInputs(p), snapshots)
+}
+
+// decide is Decide with the reader's scratch. A rule is evaluated at the
+// first snapshot and then only at a snapshot that changes one of its
+// inputs (masks, from ruleInputs): over the same inputs it would not
+// match again, so skipping it decides the same, with about a third of
+// the evaluations.
+func (rd *reader) decide(p *config.Policy, masks []uint32, snapshots []json.RawMessage) (Decision, error) {
+	fired := rd.fired
+	clear(fired)
 	var d Decision
-	err := rules.Replay(snapshots, func(env *rules.Env) {
-		d.Score = p.Score(env, fired, nil, nil)
+	first := true
+	need := func(i int) bool { return first || masks[i]&rd.changed != 0 }
+	err := rd.replay(snapshots, func(env *rules.Env) {
+		d.Score = p.ScoreIf(env, fired, need)
+		first = false
 		if l := p.Level(d.Score); l.Rank() > d.Level.Rank() {
 			d.Level = l
 		}
@@ -49,4 +63,32 @@ func Decide(p *config.Policy, snapshots []json.RawMessage) (Decision, error) {
 		}
 	}
 	return d, nil
+}
+
+// ruleInputs gives, for each rule of p in order, the inputs its condition
+// reads as bits of inputKeys (reader.changed's bits); a rule that may
+// read anything (rules.Program.Vars cannot tell) has every bit.
+func ruleInputs(p *config.Policy) []uint32 {
+	out := make([]uint32, len(p.OrderedRules()))
+	for n, r := range p.OrderedRules() {
+		out[n] = ^uint32(0)
+		if r.Program() == nil {
+			continue
+		}
+		vars, ok := r.Program().Vars()
+		if !ok {
+			continue
+		}
+		m := uint32(0)
+		for _, v := range vars {
+			i := slices.Index(inputKeys, v)
+			if i < 0 {
+				m = ^uint32(0)
+				break
+			}
+			m |= 1 << i
+		}
+		out[n] = m
+	}
+	return out
 }

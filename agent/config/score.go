@@ -13,21 +13,35 @@ import (
 // terminal and the backtest both score through here, so a replay decides
 // exactly as the terminal did.
 func (p *Policy) Score(env *rules.Env, fired map[string]bool, onFire func(*Rule), onErr func(*Rule, error)) int {
+	return p.score(env, fired, nil, onFire, onErr)
+}
+
+// ScoreIf is Score that evaluates a rule not fired yet only when need,
+// given the rule's index in OrderedRules, says so: agent/backtest knows
+// a rule none of whose variables changed since it last did not match
+// would not match now, and skips it.
+func (p *Policy) ScoreIf(env *rules.Env, fired map[string]bool, need func(i int) bool) int {
+	return p.score(env, fired, need, nil, nil)
+}
+
+func (p *Policy) score(env *rules.Env, fired map[string]bool, need func(i int) bool, onFire func(*Rule),
+	onErr func(*Rule, error)) int {
 	score := 0
-	for _, r := range p.ordered {
-		if !fired[r.ID] {
+	for i, r := range p.ordered {
+		on := fired[r.ID]
+		if !on && (need == nil || need(i)) {
 			ok, err := r.prog.Match(env)
 			if err != nil && onErr != nil {
 				onErr(r, err)
 			}
 			if ok {
-				fired[r.ID] = true
+				fired[r.ID], on = true, true
 				if onFire != nil {
 					onFire(r)
 				}
 			}
 		}
-		if fired[r.ID] {
+		if on {
 			score += r.Score
 		}
 	}

@@ -13,6 +13,7 @@ package rules
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -80,8 +81,10 @@ const maxNodes = 500
 
 // Program is one compiled rule condition.
 type Program struct {
-	src string
-	p   *vm.Program
+	src  string
+	p    *vm.Program
+	vars []string // the Env variables it reads; nil with all set
+	all  bool     // it may read anything (vars cannot tell)
 }
 
 // Compile type-checks src against Env and requires a boolean result.
@@ -93,7 +96,8 @@ func Compile(src string) (*Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile %q: %w", src, err)
 	}
-	return &Program{src: src, p: p}, nil
+	vars, ok := reads(p.Node())
+	return &Program{src: src, p: p, vars: vars, all: !ok}, nil
 }
 
 // String returns the rule's source text.
@@ -102,10 +106,17 @@ func (p *Program) String() string { return p.src }
 // Match evaluates the condition. A run-time error (there are few after type
 // checking) counts as not matching and is returned for the caller to log.
 func (p *Program) Match(env *Env) (bool, error) {
-	out, err := expr.Run(p.p, env)
+	m := machines.Get().(*vm.VM)
+	out, err := m.Run(p.p, env)
+	machines.Put(m)
 	if err != nil {
 		return false, fmt.Errorf("rule %q: %w", p.src, err)
 	}
 	b, _ := out.(bool)
 	return b, nil
 }
+
+// machines are expr virtual machines reused between evaluations: a VM
+// resets itself at each Run, and a new one per Match (what expr.Run
+// does) allocates its stack every time.
+var machines = sync.Pool{New: func() any { return new(vm.VM) }}
