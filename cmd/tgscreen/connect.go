@@ -51,7 +51,7 @@ func runConnected(ctx context.Context, o options, g *screens.Game, link *agentLi
 		} else {
 			lastErr = ""
 			started := time.Now()
-			standby = serveAgent(ctx, conn, g, link, standby, log)
+			standby = serveAgent(ctx, conn, g, link, standby, log.With().Str("agent", a.String()).Logger())
 			if time.Since(started) > stableLink {
 				backoff = minRetry
 			}
@@ -70,7 +70,7 @@ func runConnected(ctx context.Context, o options, g *screens.Game, link *agentLi
 func serveAgent(ctx context.Context, conn net.Conn, g *screens.Game, link *agentLink, standby screen.Screen, log zerolog.Logger) screen.Screen {
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	log.Info().Str("agent", conn.RemoteAddr().String()).Msg("connected to the agent")
+	log.Info().Msg("connected to the agent")
 	link.attach(conn)
 	err := pipe.Read(conn, func(s screen.Screen) {
 		if s.Name == wire.ScreenStandby {
