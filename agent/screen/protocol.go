@@ -12,6 +12,10 @@ const (
 	MsgReady = "ready" // screen → agent: window is up; resend the current screen
 	MsgInput = "input" // screen → agent: the customer touched, clicked or pressed a key
 	MsgShown = "shown" // screen → agent: the screen with this seq has been drawn
+	// MsgHello is the first line of a screen that connects to the agent
+	// over TCP (tgscreen --connect): it carries the token that proves the
+	// screen may read the agent's token file.
+	MsgHello = "hello"
 )
 
 // Input sources reported by tgscreen.
@@ -36,4 +40,6 @@ type FromDisplay struct {
 	// Choice is the id of the button a touch or click landed inside; empty
 	// for a touch outside every button (which never chooses).
 	Choice string `json:"choice,omitempty"`
+	// Token is sent with MsgHello only; it is never logged.
+	Token string `json:"token,omitempty"`
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/transferguard/transferguard/agent/config"
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/drivers/mqttlink"
+	"github.com/transferguard/transferguard/drivers/screenproc"
 	"github.com/transferguard/transferguard/drivers/serialport"
 )
 
@@ -37,6 +38,13 @@ type fileConfig struct {
 type options struct {
 	fileConfig
 	cfgPath string
+	listen  listenFlags
+}
+
+// listenFlags say where --ui listen waits for tgscreen --connect (flags
+// only; docs/screen-protocol.md, "Connecting to the agent").
+type listenFlags struct {
+	addr, group, tokenFile string
 }
 
 // flagSet binds every flag to o's fields, so parsing over values read
@@ -54,7 +62,10 @@ func flagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&b.Broker, "broker", b.Broker, "tcp://host:port, ssl://host:port or embedded")
 	fs.StringVar(&f.Site, "site", f.Site, "site id [A-Za-z0-9_-]{1,64}")
 	fs.StringVar(&f.Terminal, "terminal", f.Terminal, "terminal id [A-Za-z0-9_-]{1,64}")
-	fs.StringVar(&f.UI, "ui", f.UI, "window, fullscreen or none (default none)")
+	fs.StringVar(&f.UI, "ui", f.UI, "window, fullscreen, listen (tgscreen --connect comes to the agent) or none (default none)")
+	fs.StringVar(&o.listen.addr, "ui-addr", "", "with --ui listen: unix:/path or tcp:127.0.0.1:PORT (default "+defaultUIAddrHelp+")")
+	fs.StringVar(&o.listen.group, "ui-group", "", "with --ui listen: the group allowed to connect (Linux; default the agent's own), or the account or group allowed to read the token (Windows; default Interactive)")
+	fs.StringVar(&o.listen.tokenFile, "ui-token-file", "", "with --ui listen on tcp: where the agent writes the screen's token (default "+defaultTokenHelp+")")
 	fs.StringVar(&f.StateDir, "state-dir", f.StateDir, `durable outbox, applied configuration (default /var/lib/transferguard; Windows: %ProgramData%\transferguard\state)`)
 	fs.Func("trust-key", "PEM file of Ed25519 public keys allowed to sign configuration (repeatable)", trustFlag(f))
 	fs.Func("dispatch-key", "PEM file of Ed25519 public keys allowed to sign dispatch (repeatable; none: every dispatch is ignored)", listFlag(&o.DispatchKeys))
@@ -121,6 +132,10 @@ func (o *options) defaults() {
 	or(&o.UI, "none")
 	or(&o.StateDir, defaultStateDir())
 	or(&o.LogLevel, "info")
+	if o.UI == "listen" {
+		or(&o.listen.addr, defaultUIAddr(o.StateDir))
+		or(&o.listen.tokenFile, defaultTokenFile(o.StateDir))
+	}
 }
 
 func (o *options) validate() error {
@@ -136,8 +151,15 @@ func (o *options) validate() error {
 	}
 	switch o.UI {
 	case "none", "window", "fullscreen":
+		if o.listen != (listenFlags{}) {
+			return errors.New("--ui-addr, --ui-group and --ui-token-file only go with --ui listen")
+		}
+	case "listen":
+		if _, err := screenproc.ParseAddr(o.listen.addr); err != nil {
+			return fmt.Errorf("--ui-addr: %w", err)
+		}
 	default:
-		return fmt.Errorf("--ui %q is not window, fullscreen or none", o.UI)
+		return fmt.Errorf("--ui %q is not window, fullscreen, listen or none", o.UI)
 	}
 	if _, err := zerolog.ParseLevel(o.LogLevel); err != nil || o.LogLevel == "" {
 		return fmt.Errorf("--log-level %q is not trace, debug, info, warn or error", o.LogLevel)

@@ -1,8 +1,10 @@
 // Command tgagent is the transferguard terminal agent: it reads the
 // controller's serial link, decides warnings and alerts, publishes them over
 // MQTT through a durable outbox, applies signed configuration, and — with
-// --ui window|fullscreen — starts and supervises the tgscreen process. It
-// never links a display library, so it runs on a terminal with no X at all.
+// --ui window|fullscreen — starts and supervises the tgscreen process, or
+// — with --ui listen — waits for a tgscreen started by the kiosk's logon to
+// connect. It never links a display library, so it runs on a terminal with
+// no X at all.
 package main
 
 import (

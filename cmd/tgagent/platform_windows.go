@@ -45,11 +45,25 @@ func logOutput() (io.Writer, func()) {
 	return w, func() { _ = w.Close() }
 }
 
+// Defaults of --ui listen, as --help shows them.
+const (
+	defaultUIAddrHelp = "tcp:127.0.0.1:47401"
+	defaultTokenHelp  = `%ProgramData%\transferguard\screen\token`
+)
+
+// defaultUIAddr: loopback TCP, port 47401, on Windows (docs/windows.md
+// says why not a named pipe).
+func defaultUIAddr(string) string { return defaultUIAddrHelp }
+
+// defaultTokenFile is where tgscreen --connect looks by default too.
+func defaultTokenFile(string) string { return filepath.Join(programData(), "screen", "token") }
+
 // checkService refuses what cannot work in a service: a service runs in
 // session 0, where no window can be seen (docs/windows.md, "The screen").
+// --ui listen works: tgscreen is started in the kiosk session and connects.
 func checkService(o *options) error {
-	if inService() && o.UI != "none" {
-		return usagef("--ui %s: a Windows service runs in session 0 and cannot show tgscreen; run the service with --ui none and start tgscreen in the kiosk session (docs/windows.md)", o.UI)
+	if inService() && (o.UI == "window" || o.UI == "fullscreen") {
+		return usagef("--ui %s: a Windows service runs in session 0 and cannot show tgscreen; run the service with --ui listen and start tgscreen --connect in the kiosk session (docs/windows.md)", o.UI)
 	}
 	return nil
 }

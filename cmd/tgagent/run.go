@@ -103,7 +103,9 @@ func assemble(o *options, sp serialport.Config, brokerURL string, st *stateDir, 
 		return nil, err
 	}
 	p := &parts{port: serialport.New(sp, log), link: link, rem: rem, gate: gate, state: st, log: log}
-	p.display = newDisplay(o, link, log)
+	if p.display, err = newDisplay(o, link, log); err != nil {
+		return nil, err
+	}
 	p.term = terminal.New(terminal.Options{
 		Site: o.Site, Terminal: o.Terminal, Policy: rem.Policy(), Watchlist: rem.Watchlist(),
 		History: st.history, HistoryKey: st.history.Key(),

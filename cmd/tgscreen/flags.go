@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/transferguard/transferguard/drivers/screenproc"
 	"github.com/transferguard/transferguard/ui/fonts"
 )
 
@@ -23,6 +24,11 @@ type options struct {
 	logLevel      zerolog.Level
 
 	preview, config, screenFile, out string
+
+	// connect is where tgagent --ui listen waits (empty: the agent started
+	// this process and talks over stdin/stdout); tokenFile is read for a
+	// TCP address.
+	connect, tokenFile string
 }
 
 func parseFlags(args []string) (options, error) {
@@ -36,6 +42,8 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.lang, "lang", "zh", "language of a --preview (zh, en)")
 	fs.BoolVar(&o.noVoice, "no-voice", false, "never open the sound device")
 	fs.BoolVar(&o.alwaysDraw, "always-draw", false, "benchmark only: Ebiten's default loop (clear and redraw every frame at vsync)")
+	fs.StringVar(&o.connect, "connect", "", "connect to tgagent --ui listen at unix:/path/screen.sock or tcp:127.0.0.1:PORT, instead of talking over stdin/stdout (docs/screen-protocol.md)")
+	fs.StringVar(&o.tokenFile, "token-file", "", `with --connect tcp:…: the token file tgagent writes (Windows default: %ProgramData%\transferguard\screen\token)`)
 	level := fs.String("log-level", "info", "zerolog level")
 	fs.StringVar(&o.preview, "preview", "", "render screen NAME (standby, reminder, transfer_warning, high_risk, staff_coming) to --out and exit")
 	fs.StringVar(&o.config, "config", "", "with --preview: the agent configuration whose texts to render")
@@ -68,5 +76,30 @@ func parseFlags(args []string) (options, error) {
 	if o.config != "" && o.screenFile != "" {
 		return o, fmt.Errorf("--config and --screen: give one")
 	}
-	return o, nil
+	return o, o.checkConnect()
+}
+
+// checkConnect validates --connect and --token-file, filling the default
+// token file for a TCP address.
+func (o *options) checkConnect() error {
+	if o.connect == "" {
+		if o.tokenFile != "" {
+			return fmt.Errorf("--token-file only goes with --connect")
+		}
+		return nil
+	}
+	if o.preview != "" {
+		return fmt.Errorf("--connect and --preview: give one")
+	}
+	a, err := screenproc.ParseAddr(o.connect)
+	if err != nil {
+		return fmt.Errorf("--connect: %w", err)
+	}
+	if a.Network == "tcp" && o.tokenFile == "" {
+		o.tokenFile = defaultTokenFile()
+	}
+	if a.Network == "tcp" && o.tokenFile == "" {
+		return fmt.Errorf("--connect %s needs --token-file (the file tgagent --ui-token-file names)", o.connect)
+	}
+	return nil
 }

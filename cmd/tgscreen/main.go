@@ -1,9 +1,13 @@
 // Command tgscreen is the screen process of transferguard: it draws, with
 // Ebiten, the screens tgagent decides, and reports touches, clicks and the
 // Enter key back (docs/screen-protocol.md). tgagent starts and supervises
-// it, so a crash here or a dead X server never stops the agent.
+// it, so a crash here or a dead X server never stops the agent; or, where
+// the agent is a service that cannot reach the customer's session, the
+// kiosk's logon starts it with --connect and it dials the agent
+// (tgagent --ui listen), showing standby while the agent is away.
 //
 //	tgscreen [--fullscreen] [--width W --height H] [--font FILE]
+//	tgscreen --connect unix:/path/screen.sock|tcp:127.0.0.1:PORT [--token-file FILE] [--fullscreen] …
 //	tgscreen --preview NAME --lang zh|en [--config FILE | --screen FILE] --out FILE.png
 package main
 

@@ -30,6 +30,12 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"--log-level", "loud"}, "--log-level"},
 		{[]string{"--bogus"}, "bogus"},
 		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"--connect", "unix:/run/transferguard/screen.sock", "--fullscreen"}, ""},
+		{[]string{"--connect", "tcp:127.0.0.1:47401", "--token-file", "/run/tok"}, ""},
+		{[]string{"--connect", "tcp:0.0.0.0:47401", "--token-file", "/run/tok"}, "loopback"},
+		{[]string{"--connect", "tcp:127.0.0.1:47401"}, "--token-file"},
+		{[]string{"--token-file", "/run/tok"}, "only goes with --connect"},
+		{[]string{"--connect", "/run/s.sock", "--preview", "standby", "--out", "a.png"}, "give one"},
 	} {
 		_, err := parseFlags(c.args)
 		switch {

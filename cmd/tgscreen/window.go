@@ -16,8 +16,9 @@ import (
 	"github.com/transferguard/transferguard/ui/voice"
 )
 
-// runWindow shows the agent's screens until stdin closes; root is the
-// logger the packages add their component to.
+// runWindow shows the agent's screens until stdin closes or, with
+// --connect, until the window is closed; root is the logger the packages
+// add their component to.
 func runWindow(o options, root zerolog.Logger) error {
 	log := root.With().Str("component", "tgscreen").Logger()
 	font, err := fonts.Load(o.font)
@@ -31,18 +32,20 @@ func runWindow(o options, root zerolog.Logger) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := screens.Options{Font: font, Out: pipe.NewWriter(os.Stdout), Log: root, AlwaysDraw: o.alwaysDraw}
+	link := &agentLink{log: log}
+	if o.connect != "" {
+		opts.Out = link
+	}
 	if !o.noVoice {
 		opts.Voice = voice.Start(ctx, root)
 	}
 	g := screens.NewGame(opts)
 	go g.RunTicker(ctx)
-	go func() {
-		if err := pipe.Read(os.Stdin, g.Show, log); err != nil {
-			log.Error().Err(err).Msg("agent pipe")
-		}
-		log.Info().Msg("agent closed the pipe; exiting")
-		g.Close()
-	}()
+	if o.connect != "" {
+		go runConnected(ctx, o, g, link, log)
+	} else {
+		go readStdin(g, log)
+	}
 
 	setupWindow(o)
 	err = ebiten.RunGame(g)
@@ -50,6 +53,16 @@ func runWindow(o options, root zerolog.Logger) error {
 		return fmt.Errorf("tgscreen: run: %w", err)
 	}
 	return nil
+}
+
+// readStdin shows the agent's screens from stdin, and ends the game when
+// the agent closes it (the agent started this process).
+func readStdin(g *screens.Game, log zerolog.Logger) {
+	if err := pipe.Read(os.Stdin, g.Show, log); err != nil {
+		log.Error().Err(err).Msg("agent pipe")
+	}
+	log.Info().Msg("agent closed the pipe; exiting")
+	g.Close()
 }
 
 // setupWindow applies the window flags and the draw-on-change loop.

@@ -5,8 +5,15 @@
 // own process is what lets the agent keep answering the serial line and
 // publishing alerts whatever happens to the display.
 //
+// When tgscreen cannot be the agent's child — a Windows service runs in
+// session 0, a systemd system service does not own the kiosk's graphical
+// session — the kiosk's logon starts it and it connects to the agent
+// instead: Listener waits on a unix socket or a loopback TCP port, and
+// Dial is tgscreen's side of that. Towards the core both behave the same.
+//
 // This package never imports Ebiten: it only speaks the line protocol of
-// agent/screen (docs/screen-protocol.md) over tgscreen's stdin and stdout.
+// agent/screen (docs/screen-protocol.md), over tgscreen's stdin and stdout
+// or over the connection; the codec and the session are shared.
 package screenproc
 
 import (
@@ -16,12 +23,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
-
-	"github.com/transferguard/transferguard/agent/screen"
 )
 
 // States reported to Config.OnState; the agent publishes them as ui=up|down.
@@ -51,16 +55,8 @@ type Config struct {
 // Proc supervises one tgscreen. Show and Inputs may be used from any
 // goroutine; Run is called once.
 type Proc struct {
-	cfg    Config
-	log    zerolog.Logger
-	wake   chan struct{}
-	inputs chan screen.FromDisplay
-
-	mu    sync.Mutex
-	cur   *screen.Screen
-	curAt time.Time // when cur was handed to Show
-	pid   int
-	state string
+	*hub
+	cfg Config
 }
 
 // New returns a Proc; nothing starts until Run.
@@ -74,30 +70,8 @@ func New(cfg Config, log zerolog.Logger) *Proc {
 	if cfg.Stderr == nil {
 		cfg.Stderr = os.Stderr
 	}
-	return &Proc{
-		cfg:    cfg,
-		log:    log.With().Str("component", "screenproc").Logger(),
-		wake:   make(chan struct{}, 1),
-		inputs: make(chan screen.FromDisplay, 16),
-	}
+	return &Proc{hub: newHub(log, cfg.OnState, cfg.OnShown), cfg: cfg}
 }
-
-// Show makes s the current screen and sends it as soon as tgscreen is up.
-// It never blocks; only the latest screen is kept.
-func (p *Proc) Show(s screen.Screen) {
-	p.mu.Lock()
-	p.cur, p.curAt = &s, time.Now()
-	p.mu.Unlock()
-	select {
-	case p.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Inputs delivers the customer's touches, clicks and keys. If nobody reads
-// it, inputs beyond its buffer are dropped (and logged), never blocking
-// tgscreen.
-func (p *Proc) Inputs() <-chan screen.FromDisplay { return p.inputs }
 
 // Run starts tgscreen and keeps it running until ctx ends; it then closes
 // tgscreen's input (tgscreen exits cleanly) and returns nil.
@@ -123,35 +97,6 @@ func (p *Proc) Run(ctx context.Context) error {
 	}
 }
 
-func (p *Proc) setState(s string) {
-	p.mu.Lock()
-	changed := p.state != s
-	p.state = s
-	p.mu.Unlock()
-	if !changed {
-		return
-	}
-	p.log.Info().Str("state", s).Msg("screen process state")
-	if p.cfg.OnState != nil {
-		p.cfg.OnState(s)
-	}
-}
-
-// current returns the latest screen, or nil.
-// The countdown it carries is shortened by the time since Show, so a
-// tgscreen restarted mid-countdown shows what is really left, not a fresh
-// cooling-off the agent is no longer enforcing.
-func (p *Proc) current() *screen.Screen {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.cur == nil || p.cur.CountdownMS == 0 {
-		return p.cur
-	}
-	s := *p.cur
-	s.CountdownMS = max(0, s.CountdownMS-time.Since(p.curAt).Milliseconds())
-	return &s
-}
-
 // runOnce runs one tgscreen until it exits or ctx ends.
 func (p *Proc) runOnce(ctx context.Context) error {
 	cmd := exec.Command(p.cfg.Binary, p.cfg.Args...)
@@ -173,38 +118,10 @@ func (p *Proc) runOnce(ctx context.Context) error {
 	p.mu.Unlock()
 	p.log.Info().Int("pid", cmd.Process.Pid).Msg("screen process started")
 
-	ready := make(chan struct{}, 1)
-	readDone := make(chan error, 1)
-	go func() { readDone <- p.readLoop(stdout, ready) }()
-	werr := p.writeLoop(ctx, stdin, ready, readDone)
+	werr, readDone := p.session(ctx, newScanner(stdout), stdin)
 	stdin.Close() // tgscreen exits when its input ends
 	rerr := waitOrKill(cmd, readDone, 3*time.Second)
 	return errors.Join(werr, rerr)
-}
-
-// writeLoop sends the current screen on ready and on every Show, until
-// tgscreen's output ends or ctx is cancelled.
-func (p *Proc) writeLoop(ctx context.Context, w io.Writer, ready <-chan struct{}, readDone chan error) error {
-	up := false
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case err := <-readDone:
-			readDone <- err // waitOrKill needs it too
-			return nil
-		case <-ready:
-			up = true
-			p.setState(StateUp)
-		case <-p.wake:
-		}
-		if s := p.current(); up && s != nil {
-			if err := writeShow(w, *s); err != nil {
-				return err
-			}
-			p.log.Debug().Uint64("seq", s.Seq).Str("screen", string(s.Name)).Msg("screen sent")
-		}
-	}
 }
 
 // waitOrKill waits for tgscreen to exit after its input closed, killing it

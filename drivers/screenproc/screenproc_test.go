@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 		fakeScreen()
 		os.Exit(0)
 	}
+	if path := os.Getenv("SCREENPROC_DIAL"); path != "" {
+		os.Exit(dialChild(path))
+	}
 	os.Exit(m.Run())
 }
 

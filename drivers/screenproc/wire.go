@@ -33,18 +33,23 @@ func writeShow(w io.Writer, s screen.Screen) error {
 	return nil
 }
 
-// readLoop reads tgscreen's messages until its output ends: ready goes to
-// the write loop, input to Inputs, shown to OnShown.
-func (p *Proc) readLoop(r io.Reader, ready chan<- struct{}) error {
+// newScanner splits the screen's output into lines of at most maxLine.
+func newScanner(r io.Reader) *bufio.Scanner {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1024), maxLine)
+	return sc
+}
+
+// readLoop reads the screen's messages until its output ends: ready goes to
+// the write loop, input to Inputs, shown to OnShown.
+func (h *hub) readLoop(sc *bufio.Scanner, ready chan<- struct{}) error {
 	for sc.Scan() {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 			continue
 		}
 		m, err := decodeLine(sc.Bytes())
 		if err != nil {
-			p.log.Warn().Err(err).Msg("bad line from screen process")
+			h.log.Warn().Err(err).Msg("bad line from screen process")
 			continue
 		}
 		switch m.Type {
@@ -55,16 +60,17 @@ func (p *Proc) readLoop(r io.Reader, ready chan<- struct{}) error {
 			}
 		case screen.MsgInput:
 			select {
-			case p.inputs <- m:
+			case h.inputs <- m:
 			default:
-				p.log.Warn().Str("source", m.Source).Msg("input dropped: nobody reads Inputs")
+				h.log.Warn().Str("source", m.Source).Msg("input dropped: nobody reads Inputs")
 			}
+		case screen.MsgHello: // a token where none is asked for (unix socket)
 		case screen.MsgShown:
-			if p.cfg.OnShown != nil {
-				p.cfg.OnShown(m.Seq)
+			if h.onShown != nil {
+				h.onShown(m.Seq)
 			}
 		default:
-			p.log.Debug().Str("type", m.Type).Msg("unknown message type ignored")
+			h.log.Debug().Str("type", m.Type).Msg("unknown message type ignored")
 		}
 	}
 	if err := sc.Err(); err != nil {
