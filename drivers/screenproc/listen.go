@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -57,7 +56,11 @@ type Listener struct {
 	cfg   ListenConfig
 	ln    net.Listener
 	token string // "" on a unix socket
-	busy  atomic.Bool
+	// slot guards busy (a screen holds the single slot). The state change
+	// to down and the release happen under it together, so a screen that
+	// connects once ui is down always finds the slot free.
+	slot sync.Mutex
+	busy bool
 }
 
 // Listen opens the endpoint (and writes the token file for TCP) now, so a
@@ -160,20 +163,39 @@ func (l *Listener) serve(ctx context.Context, c net.Conn) {
 		}
 		_ = c.SetReadDeadline(time.Time{})
 	}
-	if !l.busy.CompareAndSwap(false, true) {
+	if !l.take() {
 		log.Warn().Msg("screen refused: another screen is connected")
 		return
 	}
-	defer l.busy.Store(false)
 	log.Info().Msg("screen connected")
 	werr, readDone := l.session(ctx, sc, c)
 	c.Close()
 	rerr := <-readDone
-	if ctx.Err() != nil {
-		return
+	l.release(ctx.Err() == nil)
+	if ctx.Err() == nil {
+		log.Warn().Err(errors.Join(werr, rerr)).Msg("screen disconnected")
 	}
-	l.setState(StateDown)
-	log.Warn().Err(errors.Join(werr, rerr)).Msg("screen disconnected")
+}
+
+// take claims the single screen slot; false when a screen holds it.
+func (l *Listener) take() bool {
+	l.slot.Lock()
+	defer l.slot.Unlock()
+	if l.busy {
+		return false
+	}
+	l.busy = true
+	return true
+}
+
+// release frees the slot, marking ui down first when down is set.
+func (l *Listener) release(down bool) {
+	l.slot.Lock()
+	defer l.slot.Unlock()
+	if down {
+		l.setState(StateDown)
+	}
+	l.busy = false
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
