@@ -64,9 +64,10 @@ BOOL WINAPI ProcessPrng(PBYTE p, SIZE_T n) { return RtlGenRandom(p, (ULONG)n); }
 C
   printf 'LIBRARY bcryptprimitives\nEXPORTS\nProcessPrng\n' > "$out/bcp.def"
   x86_64-w64-mingw32-gcc -shared -O2 -o "$sys32/bcryptprimitives.dll" "$out/bcp.c" "$out/bcp.def" -ladvapi32
+  "$WINESERVER" -w # wineboot's server, gone a few seconds after wineboot
   took "wine prefix made: $WINEPREFIX"
 fi
-"$WINESERVER" -p 2>>"$out/wineserver.log" >/dev/null
+"$WINESERVER" -p 2>>"$out/wineserver.log" >/dev/null || echo "test-windows: a wine server already runs for $WINEPREFIX; using it"
 
 # A null-modem pair for drivers/serialport's COM test (TG_COM_PAIR).
 if [[ " $PKGS " == *" drivers/serialport "* ]]; then
@@ -108,11 +109,12 @@ e2e() {
   ln -sfn "$(readlink -f "$e/com")" "$WINEPREFIX/dosdevices/com5"
   # A fresh state directory (Z: is /), so no alert of an earlier run is replayed.
   timeout 120 "$WINE" "$out/tgagent.exe" --serial COM5 --broker "tcp://127.0.0.1:$port" --site W1 --terminal T1 \
-    --state-dir "Z:${e//\//\\}\\state" >"$e/agent.log" 2>&1 & bg+=($!)
+    --metrics "127.0.0.1:$((port + 1))" --state-dir "Z:${e//\//\\}\\state" >"$e/agent.log" 2>&1 & bg+=($!)
   wait "$sim" || simrc=$?
   for _ in $(seq 100); do grep -q '"kind":"panic","level":"high"' "$e/watch.log" && break; sleep 0.1; done
   echo "e2e: $(grep 'frames sent' "$e/sim.err")"
   echo "e2e: ACK latency of the scenario's frames (ms): $(ack_latency "$e/sim.out")"
+  echo "e2e: the agent's own ACK latency (last byte read -> ACK written, all frames): $(agent_ack_latency $((port + 1)))"
   echo "e2e: agent warnings: $(grep -E '"level":"(warn|error)"' "$e/agent.log" | grep -o '"message":"[^"]*"' | sort | uniq -c | tr -s ' \n' ' ')"
   local alerts; alerts=$(grep '"topic":"tg/v1/W1/T1/alert"' "$e/watch.log" | grep -c '"type":"alert",.*"kind":"panic","level":"high"' || true)
   if [ "$simrc" -ne 0 ] || [ "$alerts" -ne 1 ]; then
@@ -121,6 +123,15 @@ e2e() {
     return 1
   fi
   echo "PASS e2e: frame -> ACK -> alert (kind panic, level high) at mosquitto"
+}
+
+# agent_ack_latency prints tgagent_serial_ack_latency_seconds from the
+# agent's /metrics as count and mean, with bash's /dev/tcp (no curl needed).
+agent_ack_latency() {
+  local m
+  m=$(exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3) || { echo "(no /metrics)"; return; }
+  awk '/^tgagent_serial_ack_latency_seconds_sum/ { s = $2 } /^tgagent_serial_ack_latency_seconds_count/ { n = $2 }
+    END { if (n > 0) printf "%d ACKs, mean %.1f ms", n, 1000 * s / n; else print "(none)" }' <<<"$m"
 }
 
 # ack_latency prints "TYPE ms" for each frame tgsim sent from the scenario's
