@@ -28,10 +28,15 @@ export WINEPREFIX=${WINEPREFIX:-$HOME/.cache/transferguard/wine} WINEDEBUG=${WIN
 PKGS=${PKGS:-"agent/frame agent/terminal drivers/outbox drivers/serialport drivers/logfile"}
 CMDS=${CMDS:-./cmd/...}
 xgo() { GOOS=windows GOARCH=amd64 CGO_ENABLED=0 nice go "$@"; } # the cross builds
+# One run at a time per prefix: its COM links are shared, and the end of a
+# run stops the prefix's wine server.
+mkdir -p "$(dirname "$WINEPREFIX")"
+exec 9>"$WINEPREFIX.lock"
+flock 9
 out=$(mktemp -d)
-bg=() # background processes this script started, stopped on exit
+bg=() ep=() # background processes this script (and the e2e attempt) started, stopped on exit
 cleanup() {
-  for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${bg[@]}" "${ep[@]}"; do kill "$p" 2>/dev/null || true; done
   "$WINESERVER" -k 2>/dev/null || true # the server started below, and any wine process of this prefix left
   wait 2>/dev/null || true
   [ -n "${KEEP:-}" ] && echo "test-windows: kept $out" || rm -rf "$out"
@@ -44,7 +49,7 @@ took() { echo "test-windows: $1 ($(($(date +%s) - t0)) s so far)"; }
 xgo build -o "$out/" $CMDS
 took "built $(cd "$out" && ls ./*.exe | xargs -n1 basename | tr '\n' ' ')"
 mkdir -p "$out/t"
-if ! xgo test -c -o "$out/t/" $(printf './%s ' $PKGS) >"$out/build.log" 2>&1; then
+if [ -n "${PKGS// /}" ] && ! xgo test -c -o "$out/t/" $(printf './%s ' $PKGS) >"$out/build.log" 2>&1; then
   echo "test-windows: some test binaries do not compile for windows:"; sed 's/^/    /' "$out/build.log" | head -20
 fi
 took "test binaries built"
@@ -96,20 +101,29 @@ cleanup_only() {
 # transmissions) and the panic alert reaches the broker. Prints the ACK
 # latency of each scenario frame, as tgsim measured it.
 e2e() {
-  local e=$out/e2e port=${E2E_PORT:-18850} simrc=0
+  local e=$out/e2e$1 port=${E2E_PORT:-$((20000 + RANDOM % 20000))} simrc=0
+  ep=()
   mkdir -p "$e"
-  nice go build -o "$e/" ./cmd/tgsim ./cmd/tgctl
+  nice go build -o "$out/" ./cmd/tgsim ./cmd/tgctl
   printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$e/m.conf"
-  mosquitto -c "$e/m.conf" >"$e/mosquitto.log" 2>&1 & bg+=($!)
+  mosquitto -c "$e/m.conf" >"$e/mosquitto.log" 2>&1 & ep+=($!)
   sleep 0.5
-  "$e/tgctl" watch --broker "tcp://127.0.0.1:$port" --json >"$e/watch.log" 2>&1 & bg+=($!)
-  "$e/tgsim" --pty "$e/com" --hb 5s --wait 60s --json testdata/scenarios/panic/signals.txt >"$e/sim.out" 2>"$e/sim.err" & local sim=$!
-  for _ in $(seq 50); do [ -e "$e/com" ] && break; sleep 0.1; done
-  [ -e "$e/com" ] || { echo "FAIL e2e: tgsim made no pty: $(cat "$e/sim.err")"; return 1; }
-  ln -sfn "$(readlink -f "$e/com")" "$WINEPREFIX/dosdevices/com5"
+  "$out/tgctl" watch --broker "tcp://127.0.0.1:$port" --json >"$e/watch.log" 2>&1 & ep+=($!)
+  # A null-modem pair, as com0com is on an ATM: COM5 is the agent's end.
+  socat pty,raw,echo=0,link="$e/agent-end" pty,raw,echo=0,link="$e/ctrl-end" 2>"$e/socat.log" & ep+=($!)
+  for _ in $(seq 50); do [ -e "$e/ctrl-end" ] && break; sleep 0.1; done
+  [ -e "$e/ctrl-end" ] || { echo "FAIL e2e: socat made no pty pair: $(cat "$e/socat.log")"; stop_e2e; return 1; }
+  ln -sfn "$(readlink -f "$e/agent-end")" "$WINEPREFIX/dosdevices/com5"
   # A fresh state directory (Z: is /), so no alert of an earlier run is replayed.
   timeout 120 "$WINE" "$out/tgagent.exe" --serial COM5 --broker "tcp://127.0.0.1:$port" --site W1 --terminal T1 \
-    --metrics "127.0.0.1:$((port + 1))" --state-dir "Z:${e//\//\\}\\state" >"$e/agent.log" 2>&1 & bg+=($!)
+    --log-level "${E2E_LOG:-info}" --metrics "127.0.0.1:$((port + 1))" --state-dir "Z:${e//\//\\}\\state" >"$e/agent.log" 2>&1 & ep+=($!)
+  # tgsim starts once the agent has the port open: the heartbeats it would
+  # send while wine starts (seconds) would queue up, and under wine the
+  # agent works through such a backlog at ~50 ms a frame, past the
+  # retransmissions of the scenario's first frame.
+  for _ in $(seq 600); do grep -q '"message":"serial device open"' "$e/agent.log" && break; sleep 0.1; done
+  grep -q '"message":"serial device open"' "$e/agent.log" || { echo "FAIL e2e: tgagent.exe never opened COM5"; tail -5 "$e/agent.log"; stop_e2e; return 1; }
+  "$out/tgsim" --serial "$e/ctrl-end" --hb 5s --wait 30s --json testdata/scenarios/panic/signals.txt >"$e/sim.out" 2>"$e/sim.err" & local sim=$!
   wait "$sim" || simrc=$?
   for _ in $(seq 100); do grep -q '"kind":"panic","level":"high"' "$e/watch.log" && break; sleep 0.1; done
   echo "e2e: $(grep 'frames sent' "$e/sim.err")"
@@ -120,9 +134,16 @@ e2e() {
   if [ "$simrc" -ne 0 ] || [ "$alerts" -ne 1 ]; then
     echo "FAIL e2e: tgsim exit $simrc, panic alerts at mosquitto $alerts (want 1)"
     grep -E 'FAIL' "$e/sim.err" | head -5 | sed 's/^/    /'
-    return 1
+    stop_e2e; return 1
   fi
+  stop_e2e
   echo "PASS e2e: frame -> ACK -> alert (kind panic, level high) at mosquitto"
+}
+
+# stop_e2e stops what the e2e attempt started.
+stop_e2e() {
+  for p in "${ep[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${ep[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 
 # agent_ack_latency prints tgagent_serial_ack_latency_seconds from the
@@ -164,7 +185,22 @@ for p in $PKGS; do
   fi
 done
 
-[ -z "${E2E:-}" ] || e2e || fail e2e
+# The e2e is tried up to E2E_TRIES times (default 2), each attempt printed:
+# under wine each byte read costs a few wineserver round trips, ~1 ms on a
+# quiet machine but ten times that under heavy load, and the first session of
+# a fresh agent is the slowest, so a loaded machine can run the scenario's
+# first frame out of its 4 transmissions (docs/windows.md). A pass after a
+# failed attempt says so; a failure on every attempt fails the run.
+if [ -n "${E2E:-}" ]; then
+  for try in $(seq "${E2E_TRIES:-2}"); do
+    echo "e2e: attempt $try"
+    if e2e "$try"; then
+      ((try == 1)) || echo "e2e: NOTE: passed on attempt $try only; attempt 1 failed as printed above"
+      break
+    fi
+    ((try < ${E2E_TRIES:-2})) || fail e2e
+  done
+fi
 took "done"
 ((${#failed[@]} == 0)) || { echo "test-windows: failed: ${failed[*]}" >&2; exit 1; }
 echo "test-windows: $CMDS build for windows/amd64; $PKGS pass under wine${E2E:+; frame -> ACK -> alert at mosquitto}"
