@@ -5,9 +5,10 @@
 #      cross-compiled in one go and run under wine64, each from its package
 #      directory; drivers/serialport also over a COM pair (a socat pty pair
 #      mapped as COM8 and COM9, as com0com is on an ATM);
-#   3. E2E=1: one frame -> ACK -> alert at mosquitto: tgsim plays the panic
-#      scenario onto a pty mapped as COM5, tgagent.exe answers it and the
-#      alert (kind panic, level high) must reach the broker (tgctl watch).
+#   3. E2E=1: one frame -> ACK -> alert at mosquitto: tgagent.exe on COM5,
+#      one end of a socat pty pair; tgsim plays the panic scenario onto the
+#      other end and the alert (kind panic, level high) must reach the
+#      broker (tgctl watch).
 # scripts/test.sh runs it as a stage with the packages the issue names:
 #   PKGS="agent/frame agent/terminal drivers/outbox drivers/serialport" CMDS=./cmd/tgagent E2E=1 bash scripts/test-windows.sh
 # Debian's wine 8.0 lacks bcryptprimitives.dll, which every Go >= 1.22
@@ -95,8 +96,9 @@ cleanup_only() {
     [ "$(grep -E '^\s+\S+\.go:[0-9]+:' "$1" | grep -vc "$wine_rm")" -eq 0 ] &&
     grep -q "$wine_rm" "$1"
 }
-# E2E=1: tgagent.exe under wine on COM5, mapped to a pty that tgsim plays
-# the panic scenario onto (HB every 5 s), with mosquitto and tgctl watch.
+# E2E=1: tgagent.exe under wine on COM5, one end of a socat pty pair; tgsim
+# plays the panic scenario onto the other end (HB every 5 s), with mosquitto
+# and tgctl watch. Attempt $1 works in $out/e2e$1.
 # Passes when tgsim has every frame answered (each within its 200 ms x 4
 # transmissions) and the panic alert reaches the broker. Prints the ACK
 # latency of each scenario frame, as tgsim measured it.
