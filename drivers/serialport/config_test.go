@@ -15,15 +15,6 @@ import (
 	"github.com/transferguard/transferguard/agent/frame"
 )
 
-// show renders a frame without its seq, for comparisons.
-func show(f frame.Frame) string {
-	s := string(f.Type)
-	for _, kv := range f.Fields {
-		s += " " + kv.Key + "=" + kv.Value
-	}
-	return s
-}
-
 func TestRunRejectsBadConfig(t *testing.T) {
 	err := New(Config{Path: "/dev/null", Parity: 99}, zerolog.Nop()).Run(context.Background(), nil)
 	if err == nil || !strings.Contains(err.Error(), "parity") {

@@ -10,6 +10,15 @@ import (
 	"github.com/transferguard/transferguard/agent/frame"
 )
 
+// show renders a frame without its seq, for comparisons.
+func show(f frame.Frame) string {
+	s := string(f.Type)
+	for _, kv := range f.Fields {
+		s += " " + kv.Key + "=" + kv.Value
+	}
+	return s
+}
+
 func TestReplies(t *testing.T) {
 	tests := []struct {
 		name      string
