@@ -2,12 +2,12 @@
 # Installs the Debian packages transferguard needs to build, test and demo,
 # when they are missing. Safe to run again; needs root (or sudo).
 set -euo pipefail
-# What scripts/test.sh and scripts/demo.sh need. The Windows tests under
-# wine and the fleet run are not part of them: WITH_WINE=1 or WITH_FLEET=1
-# adds their packages (scripts/test-windows.sh, scripts/fleet.sh do).
+# What scripts/test.sh and scripts/demo.sh need. WITH_WINE=1 adds wine64
+# and mingw for the Windows stage (scripts/test.sh and scripts/test-windows.sh
+# ask for it); WITH_FLEET=1 adds the fleet run's packages (scripts/fleet.sh).
 pkgs=(
   mosquitto                       # the real broker the integration tests start
-  socat                           # serial pairs for manual testing
+  socat                           # serial pairs: manual testing, the COM pair under wine
   gcc libc6-dev pkg-config        # cgo, for Ebiten (tgscreen only)
   libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   libasound2-dev                  # Ebiten audio

@@ -2,7 +2,8 @@
 # The one command that runs every test of transferguard on a fresh Debian
 # machine (as root, or with sudo): it installs what the tests need, builds
 # every binary, and runs unit, fuzz-seed, integration (real mosquitto on a
-# pty), UI (real Ebiten window under Xvfb) and dispatch tests.
+# pty), Windows (under wine), UI (real Ebiten window under Xvfb) and
+# dispatch tests.
 #
 #   bash scripts/test.sh          # everything
 #   QUICK=1 bash scripts/test.sh  # unit tests only
@@ -15,7 +16,7 @@ stage() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
 
 if [ -z "${QUICK:-}" ]; then
   stage "install system packages"
-  bash scripts/deps.sh
+  WITH_WINE=1 bash scripts/deps.sh   # wine64 and mingw for the Windows stage
 fi
 
 stage "vet, staticcheck and build"
@@ -38,6 +39,10 @@ stage "unit tests (race detector on the core and the drivers)"
 
 stage "integration tests: tgagent on a pty against a real mosquitto"
 go test -count=1 -tags integration -timeout 10m ./test/integration/...
+
+stage "Windows build under wine: core, outbox and serial tests, one frame -> ACK -> alert"
+PKGS="agent/frame agent/terminal drivers/outbox drivers/serialport" CMDS=./cmd/tgagent E2E=1 \
+  bash scripts/test-windows.sh   # docs/windows.md
 
 if [ -f scripts/test-ui.sh ]; then
   stage "UI tests under Xvfb"

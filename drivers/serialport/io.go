@@ -17,7 +17,7 @@ import (
 // frame in it is answered in one write, then the new frames are delivered.
 // got reports whether any byte arrived.
 func (p *Port) readLoop(ctx context.Context, sp serial.Port, out chan<- frame.Frame) (got bool, err error) {
-	buf := make([]byte, 1024)
+	buf := make([]byte, readSize)
 	for ctx.Err() == nil {
 		n, err := sp.Read(buf)
 		if err != nil {

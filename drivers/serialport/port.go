@@ -23,7 +23,7 @@ import (
 
 const (
 	// readTimeout bounds each Read, so the read loop notices ctx and a
-	// failed writer within this time.
+	// failed writer within this time (not under wine: read_windows.go).
 	readTimeout = 100 * time.Millisecond
 	// QueueLen is how many outbound frames Send holds before dropping.
 	QueueLen = 64
@@ -177,7 +177,9 @@ func (p *Port) serveOnce(ctx context.Context, out chan<- frame.Frame) (got bool,
 
 // serve runs the writer beside the read loop until either fails or ctx
 // ends. The writer is waited for before the device is closed, so no write
-// can reach a file descriptor number the kernel has handed out again.
+// can reach a file descriptor number the kernel has handed out again. On
+// Windows the device is closed here, once the writer has stopped, to end
+// a read that would otherwise wait for a byte (read_windows.go).
 func (p *Port) serve(ctx context.Context, sp serial.Port, out chan<- frame.Frame) (bool, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -187,11 +189,20 @@ func (p *Port) serve(ctx context.Context, sp serial.Port, out chan<- frame.Frame
 		werr = p.writeLoop(sctx, sp)
 		cancel()
 	})
+	var closer sync.WaitGroup
+	if closeToUnblockRead {
+		closer.Go(func() {
+			<-sctx.Done()
+			wg.Wait() // the writer first: no write after the close
+			sp.Close()
+		})
+	}
 	got, rerr := p.readLoop(sctx, sp, out)
 	cancel()
 	wg.Wait()
-	if rerr == nil {
-		rerr = werr
+	closer.Wait()
+	if rerr == nil || (closeToUnblockRead && werr != nil) {
+		rerr = werr // on Windows the read failed because the writer's failure closed the port
 	}
 	return got, rerr
 }

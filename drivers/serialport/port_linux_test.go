@@ -1,14 +1,11 @@
 package serialport
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/frame"
 )
@@ -196,48 +193,5 @@ func TestAckDoesNotWaitForConsumer(t *testing.T) {
 		if got := show(p.expect(t)); got != want {
 			t.Errorf("reply %q, want %q", got, want)
 		}
-	}
-}
-
-func TestRunRejectsBadConfig(t *testing.T) {
-	err := New(Config{Path: "/dev/null", Parity: 99}, zerolog.Nop()).Run(context.Background(), nil)
-	if err == nil || !strings.Contains(err.Error(), "parity") {
-		t.Errorf("got %v, want an error naming parity", err)
-	}
-}
-
-func TestConfigValidate(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  Config
-		want []string // substrings of the error, none when empty
-	}{
-		{"defaults", Config{Path: "/dev/ttyUSB0"}, nil},
-		{"full", Config{Path: "COM3", Baud: 9600, DataBits: 7, Parity: ParityEven, StopBits: StopOneHalf,
-			MinBackoff: time.Second, MaxBackoff: time.Minute}, nil},
-		{"no path", Config{}, []string{"path"}},
-		{"all wrong", Config{Path: "x", Baud: -1, DataBits: 9, Parity: 9, StopBits: 3,
-			MinBackoff: time.Second, MaxBackoff: time.Millisecond},
-			[]string{"baud", "data_bits", "parity", "stop_bits", "max_backoff"}},
-		{"negative backoff", Config{Path: "x", MinBackoff: -1}, []string{"backoff"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.cfg.Validate()
-			if len(tt.want) == 0 {
-				if err != nil {
-					t.Errorf("got %v, want nil", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("got nil, want errors about %v", tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not name %s", err, w)
-				}
-			}
-		})
 	}
 }
