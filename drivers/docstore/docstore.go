@@ -19,7 +19,6 @@
 package docstore
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -88,7 +87,7 @@ func (s *Store) Save(name string, raw []byte) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("docstore: save %s: %w", name, err)
 	}
-	return syncDir(s.dir)
+	return SyncDir(s.dir)
 }
 
 // Load returns what is stored under name; the error satisfies
@@ -103,20 +102,4 @@ func (s *Store) Load(name string) ([]byte, error) {
 		return nil, fmt.Errorf("docstore: load %s: %w", name, err)
 	}
 	return b, nil
-}
-
-// syncDir makes a rename or removal in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("docstore: open dir: %w", err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("docstore: sync dir: %w", err)
-	}
-	return nil
 }

@@ -137,7 +137,7 @@ func (s *Store) MoveAside(name string) (string, error) {
 	if err := os.Rename(from, to); err != nil {
 		return "", fmt.Errorf("sessionstore: move %s aside: %w", f, err)
 	}
-	return to, syncDir(s.docs.Dir())
+	return to, docstore.SyncDir(s.docs.Dir())
 }
 
 // Clear removes every record; a record that is not there is no error.
@@ -151,20 +151,7 @@ func (s *Store) Clear() error {
 		}
 	}
 	if len(errs) == 0 {
-		errs = append(errs, syncDir(s.docs.Dir()))
+		errs = append(errs, docstore.SyncDir(s.docs.Dir()))
 	}
 	return errors.Join(errs...)
-}
-
-// syncDir makes the removals in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sessionstore: open dir: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sessionstore: sync dir: %w", err)
-	}
-	return nil
 }
