@@ -54,6 +54,12 @@ if [ "$DB" = pg ]; then
   q() { "$pgbin/psql" -At -F'|' -h 127.0.0.1 -p "$PGPORT" -U postgres tg -c "$1"; }
   dispatchers=(tgdispatch tgdispatch2)
   sample postgres "$(head -1 "$work/pg/data/postmaster.pid")" &   # the postmaster and its backends
+  # What tgdispatch's backends wait on, once a second (summed at the end).
+  pgwait() { while kill -0 "$ppid" 2>/dev/null; do
+    q "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, '-'), state, count(*) FROM pg_stat_activity
+       WHERE datname = 'tg' AND pid <> pg_backend_pid() GROUP BY 1, 2, 3" >>"$work/pgwait.samples" 2>/dev/null || true
+    sleep 1; done; }
+  pgwait &
 else
   dsn="sqlite:$work/d.db"
   q() { sqlite3 -cmd '.timeout 5000' "$work/d.db" "$1"; }
@@ -108,6 +114,10 @@ echo "fleet: offline health incidents: $(q "SELECT count(*) FROM incidents WHERE
 for n in mosquitto "${dispatchers[@]}" $([ "$DB" = pg ] && echo postgres); do
   awk -v n=$n 'NF<3 {next} !t0 {t0=$1;c0=$2} {t=$1;c=$2; if ($3>m) m=$3} END {printf "fleet: %s CPU %.0f %% of one core on average, peak RSS %.0f MB\n", n, 100*(c-c0)/(t-t0), m/1024}' "$work/$n.samples"
 done
+if [ "$DB" = pg ]; then
+  echo "fleet: PostgreSQL backends of tg by wait (backend-seconds over the run, sampled each second):"
+  awk -F'|' '{n[$1"/"$2" ("$3")"]+=$4} END {for (k in n) printf "  %6d %s\n", n[k], k}' "$work/pgwait.samples" | sort -rn | head -12
+fi
 echo "fleet: mosquitto connections at the end: $(ss -tn state established "( sport = :$PORT )" | tail -n +2 | wc -l)"
 for i in "${!dispatchers[@]}"; do
   echo "fleet: ${dispatchers[$i]} handled: $(curl -s "127.0.0.1:$((HTTP + 2 * i + 1))/metrics" | grep -E '^tgdispatch_messages_total' | tr '\n' ' ')"
