@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -33,7 +34,10 @@ type Config struct {
 	ClientID           string // stable per instance: its queued messages survive a restart
 	Group              string // shared-subscription group; instances of one group split alerts
 	Username, Password string
-	Workers            int // concurrent handlers; default 4
+	Workers            int // concurrent handlers (transactions); default 4
+	// Batch is how many queued messages one transaction may carry when
+	// the handler is a BatchHandler; default DefaultBatch, 1 turns batching off.
+	Batch int
 	// LeaveOnStop unsubscribes the shared topics at shutdown, so a retired
 	// instance's persistent session stops collecting its share of alerts
 	// (scale-in). Off, the broker queues its share until it comes back.
@@ -52,13 +56,16 @@ type Client struct {
 	c    mqtt.Client
 	h    Handler
 	log  zerolog.Logger
-	work chan mqtt.Message
-	stop chan struct{}
-	link linkState
+	lanes lanes
+	stop  chan struct{}
+	link  linkState
+	// committed counts messages stored, to tell a store outage (nothing
+	// commits) from a message the store refuses for good.
+	committed atomic.Int64
 }
 
-// queue is how many received messages wait for a worker before paho's
-// handlers block (back-pressure on the broker, nothing dropped).
+// queue is how many received messages wait for a worker, per lane, before
+// paho's handlers block (back-pressure on the broker, nothing dropped).
 const queue = 4096
 
 // New prepares a client; Run connects and works.
@@ -72,6 +79,9 @@ func New(cfg Config, log zerolog.Logger) (*Client, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4
 	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = DefaultBatch
+	}
 	if cfg.AckTimeout <= 0 {
 		cfg.AckTimeout = 10 * time.Second
 	}
@@ -79,7 +89,7 @@ func New(cfg Config, log zerolog.Logger) (*Client, error) {
 		cfg.Clock = clock.Real{}
 	}
 	cl := &Client{cfg: cfg, log: log.With().Str("component", "ingest").Logger(),
-		work: make(chan mqtt.Message, queue), stop: make(chan struct{}), link: linkState{clock: cfg.Clock, since: cfg.Clock.Now()}}
+		lanes: newLanes(), stop: make(chan struct{}), link: linkState{clock: cfg.Clock, since: cfg.Clock.Now()}}
 	o := mqtt.NewClientOptions().AddBroker(cfg.Broker).SetClientID(cfg.ClientID).
 		SetCleanSession(false).SetAutoReconnect(true).SetConnectRetry(true).
 		SetMaxReconnectInterval(5 * time.Second).SetKeepAlive(30 * time.Second).
@@ -120,11 +130,11 @@ func (cl *Client) subscribe(c mqtt.Client) {
 	}
 }
 
-// receive hands a message to the workers; it blocks only when the queue is
-// full (back-pressure) or the client stops.
+// receive hands a message to the workers' lane for it; it blocks only
+// when that lane is full (back-pressure) or the client stops.
 func (cl *Client) receive(_ mqtt.Client, m mqtt.Message) {
 	select {
-	case cl.work <- m:
+	case cl.lanes.lane(m.Topic()) <- m:
 	case <-cl.stop:
 	}
 }
@@ -145,9 +155,9 @@ func (cl *Client) Run(ctx context.Context, h Handler) error {
 	case <-ctx.Done():
 	}
 	var wg sync.WaitGroup
-	for range cl.cfg.Workers {
-		wg.Add(1)
-		go func() { defer wg.Done(); cl.worker(ctx) }()
+	for n := range cl.cfg.Workers {
+		urgentOnly := n == 0 && cl.cfg.Workers > 1
+		wg.Go(func() { cl.worker(ctx, urgentOnly) })
 	}
 	<-ctx.Done()
 	close(cl.stop)
@@ -167,33 +177,8 @@ func (cl *Client) Run(ctx context.Context, h Handler) error {
 	return nil
 }
 
-// worker handles messages until ctx ends.
-func (cl *Client) worker(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case m := <-cl.work:
-			if err := cl.handle(ctx, m.Topic(), m.Payload()); err != nil {
-				if ctx.Err() != nil {
-					return // not acknowledged: redelivered next time
-				}
-				cl.log.Warn().Err(err).Str("topic", m.Topic()).Msg("message dropped")
-			}
-			m.Ack()
-		}
-	}
-}
-
-// handle decodes and hands one message over.
-func (cl *Client) handle(ctx context.Context, topic string, payload []byte) error {
-	if len(payload) == 0 {
-		return nil // a cleared retained message
-	}
-	m, err := Parse(topic, payload)
-	if err != nil {
-		return err
-	}
+// handle hands one decoded message over.
+func (cl *Client) handle(ctx context.Context, m Message) error {
 	switch {
 	case m.Alert != nil:
 		return cl.h.HandleAlert(ctx, *m.Alert)

@@ -11,6 +11,7 @@ import (
 	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/dispatch/feed"
 	"github.com/transferguard/transferguard/dispatch/incident"
+	"github.com/transferguard/transferguard/dispatch/ingest"
 	"github.com/transferguard/transferguard/dispatch/store"
 )
 
@@ -19,51 +20,51 @@ import (
 // are retained and may reach every instance: the incident's alert_id is
 // derived from the status itself, so they open one incident between them.
 func (s *Service) HandleStatus(ctx context.Context, site, terminal string, st envelope.Status) error {
-	var changed []*incident.Incident
-	var actions []string
+	var ch changes
 	err := s.tx(ctx, func(q store.Queries) error {
-		changed, actions = nil, nil
-		now := s.o.Clock.Now()
-		var prev *envelope.Status
-		var err error
-		if t, err := q.Terminal(ctx, site, terminal); err == nil && t.State != "" {
-			p := t.Status()
-			prev = &p
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if prev != nil { // storage is not a stored column: an open incident says it was degraded
-			if prev.Storage, err = s.storageWas(ctx, q, site, terminal); err != nil {
-				return err
-			}
-		}
-		changes := incident.HealthChanges(prev, st)
-		if prev != nil && prev.Boot != st.Boot && st.State == "offline" && prev.State == "online" {
-			return nil // a stale Will: keep the newer run's status
-		}
-		if err := q.PutTerminal(ctx, store.Terminal{Site: site, Terminal: terminal, State: st.State, Boot: st.Boot,
-			Agent: st.Agent, Link: st.Link, UI: st.UI, StatusTS: st.TS, Seen: now}); err != nil {
-			return err
-		}
-		for _, c := range changes {
-			i, action, err := s.health(ctx, q, site, terminal, st, c)
-			if err != nil {
-				return err
-			}
-			if i != nil {
-				changed, actions = append(changed, i), append(actions, action)
-			}
-		}
-		return nil
+		ch = changes{}
+		return s.applyStatus(ctx, q, site, terminal, st, &ch)
 	})
 	if err != nil {
 		return fmt.Errorf("service: status %s/%s: %w", site, terminal, err)
 	}
-	s.o.Feed.Publish(feed.Event{Kind: "terminal", Site: site, Terminal: terminal, Action: st.State, State: st.State})
-	for n, i := range changed {
-		s.notify(i, actions[n])
-		s.log.Info().Str("incident", i.ID).Str("site", site).Str("terminal", terminal).Str("kind", i.Kind).
-			Str("action", actions[n]).Msg("terminal health changed")
+	s.announce(&ch)
+	return nil
+}
+
+// applyStatus is HandleStatus's transaction.
+func (s *Service) applyStatus(ctx context.Context, q store.Queries, site, terminal string, st envelope.Status, ch *changes) error {
+	now := s.o.Clock.Now()
+	var prev *envelope.Status
+	var err error
+	if t, err := q.Terminal(ctx, site, terminal); err == nil && t.State != "" {
+		p := t.Status()
+		prev = &p
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if prev != nil { // storage is not a stored column: an open incident says it was degraded
+		if prev.Storage, err = s.storageWas(ctx, q, site, terminal); err != nil {
+			return err
+		}
+	}
+	changes := incident.HealthChanges(prev, st)
+	if prev != nil && prev.Boot != st.Boot && st.State == "offline" && prev.State == "online" {
+		return nil // a stale Will: keep the newer run's status
+	}
+	if err := q.PutTerminal(ctx, store.Terminal{Site: site, Terminal: terminal, State: st.State, Boot: st.Boot,
+		Agent: st.Agent, Link: st.Link, UI: st.UI, StatusTS: st.TS, Seen: now}); err != nil {
+		return err
+	}
+	ch.terminals = append(ch.terminals, feed.Event{Kind: "terminal", Site: site, Terminal: terminal, Action: st.State, State: st.State})
+	for _, c := range changes {
+		i, action, err := s.health(ctx, q, site, terminal, st, c)
+		if err != nil {
+			return err
+		}
+		if i != nil {
+			ch.add(i, action)
+		}
 	}
 	return nil
 }
@@ -118,39 +119,50 @@ func (s *Service) storageWas(ctx context.Context, q store.Queries, site, termina
 // HandleSession keeps a session audit record and, when it belongs to an
 // incident's alert, adds it to that incident's story.
 func (s *Service) HandleSession(ctx context.Context, r envelope.SessionRecord) error {
-	if r.ID == "" || r.Site == "" || r.Terminal == "" {
-		return fmt.Errorf("service: session record lacks id, site or terminal")
+	if err := validSession(r); err != nil {
+		return err
 	}
-	var touched *incident.Incident
+	var ch changes
 	err := s.tx(ctx, func(q store.Queries) error {
-		touched = nil
-		fresh, err := q.MarkSeen(ctx, r.ID, s.o.Clock.Now())
-		if err != nil || !fresh {
-			return err
-		}
-		if err := q.PutSessionRecord(ctx, r); err != nil {
-			return err
-		}
-		if r.AlertID == "" {
-			return nil
-		}
-		i, err := q.IncidentByAlert(ctx, r.AlertID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		touched = &i
-		return q.AddSteps(ctx, incident.Step{IncidentID: i.ID, At: s.o.Clock.Now(), Actor: "terminal",
-			Action: incident.ActionSession, Detail: sessionDetail(r)})
+		ch = changes{}
+		return s.applySession(ctx, q, r, &ch)
 	})
 	if err != nil {
 		return fmt.Errorf("service: session %s: %w", r.ID, err)
 	}
-	if touched != nil {
-		s.notify(touched, incident.ActionSession)
+	s.announce(&ch)
+	return nil
+}
+
+// validSession refuses a record that cannot be kept.
+func validSession(r envelope.SessionRecord) error {
+	if r.ID == "" || r.Site == "" || r.Terminal == "" {
+		return fmt.Errorf("service: session record lacks id, site or terminal (%w)", ingest.ErrRejected)
 	}
 	return nil
+}
+
+// applySession is HandleSession's transaction.
+func (s *Service) applySession(ctx context.Context, q store.Queries, r envelope.SessionRecord, ch *changes) error {
+	fresh, err := q.MarkSeen(ctx, r.ID, s.o.Clock.Now())
+	if err != nil || !fresh {
+		return err
+	}
+	if err := q.PutSessionRecord(ctx, r); err != nil {
+		return err
+	}
+	if r.AlertID == "" {
+		return nil
+	}
+	i, err := q.IncidentByAlert(ctx, r.AlertID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	ch.add(&i, incident.ActionSession)
+	return q.AddSteps(ctx, incident.Step{IncidentID: i.ID, At: s.o.Clock.Now(), Actor: "terminal",
+		Action: incident.ActionSession, Detail: sessionDetail(r)})
 }
 
 // sessionDetail is a one-line account of a session record.
@@ -168,6 +180,17 @@ func sessionDetail(r envelope.SessionRecord) string {
 
 // HandleConfigState records the configuration versions a terminal runs.
 func (s *Service) HandleConfigState(ctx context.Context, site, terminal string, st envelope.ConfigState) error {
+	var ch changes
+	if err := s.applyConfig(ctx, s.st.Queries, site, terminal, st, &ch); err != nil {
+		return err
+	}
+	s.announce(&ch)
+	return nil
+}
+
+// applyConfig writes the configuration state (on its own, or in a batch's
+// transaction).
+func (s *Service) applyConfig(ctx context.Context, q store.Queries, site, terminal string, st envelope.ConfigState, ch *changes) error {
 	v := func(d *envelope.DocState) string {
 		if d == nil {
 			return "—"
@@ -181,9 +204,9 @@ func (s *Service) HandleConfigState(ctx context.Context, site, terminal string, 
 	if st.LastRejection != nil {
 		text += " · last rejection"
 	}
-	if err := s.st.PutTerminalConfig(ctx, site, terminal, text, s.o.Clock.Now()); err != nil {
+	if err := q.PutTerminalConfig(ctx, site, terminal, text, s.o.Clock.Now()); err != nil {
 		return fmt.Errorf("service: config state %s/%s: %w", site, terminal, err)
 	}
-	s.o.Feed.Publish(feed.Event{Kind: "terminal", Site: site, Terminal: terminal, Action: "config"})
+	ch.terminals = append(ch.terminals, feed.Event{Kind: "terminal", Site: site, Terminal: terminal, Action: "config"})
 	return nil
 }
