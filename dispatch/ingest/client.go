@@ -52,10 +52,10 @@ type Config struct {
 
 // Client is the broker connection of one instance.
 type Client struct {
-	cfg  Config
-	c    mqtt.Client
-	h    Handler
-	log  zerolog.Logger
+	cfg   Config
+	c     mqtt.Client
+	h     Handler
+	log   zerolog.Logger
 	lanes lanes
 	stop  chan struct{}
 	link  linkState
