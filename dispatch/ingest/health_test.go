@@ -27,12 +27,14 @@ func TestHealthFollowsTheBrokerLink(t *testing.T) {
 	}{
 		{nil, UnhealthyAfter, true, "never connected, 30 s after start"},
 		{nil, time.Second, false, "never connected, 31 s after start"},
-		{cl.link.up, 0, true, "connected"},
+		{func() { cl.link.up(); cl.slink.up() }, 0, true, "connected"},
 		{nil, time.Hour, true, "connected an hour"},
 		{cl.link.down, UnhealthyAfter, true, "lost 30 s ago"},
 		{cl.link.down, 0, true, "a second loss does not restart the count"},
 		{nil, time.Second, false, "lost 31 s ago"},
 		{cl.link.up, 0, true, "reconnected"},
+		{cl.slink.down, UnhealthyAfter + time.Second, false, "the status connection alone lost 31 s ago"},
+		{cl.slink.up, 0, true, "the status connection back"},
 	}
 	for _, s := range steps {
 		if s.do != nil {

@@ -49,8 +49,9 @@ func (l lanes) lane(topic string) chan mqtt.Message {
 	return l.bulk
 }
 
-// Queued is how many received messages wait for a worker.
-func (cl *Client) Queued() int { return len(cl.lanes.urgent) + len(cl.lanes.bulk) }
+// Queued is how many received messages wait for a worker: alerts and
+// session records, and statuses and configuration state.
+func (cl *Client) Queued() (urgent, bulk int) { return len(cl.lanes.urgent), len(cl.lanes.bulk) }
 
 // next blocks for the next batch: what is queued in the urgent lane, else
 // in the bulk lane (unless urgentOnly), up to Batch messages. nil when ctx
