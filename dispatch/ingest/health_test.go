@@ -63,15 +63,18 @@ func (nopHandler) HandleConfigState(context.Context, string, string, envelope.Co
 	return nil
 }
 
-// isUp polls until the link state is want (paho reports from its goroutines).
+// isUp polls until both connections' link state is want (paho reports
+// from its goroutines).
 func isUp(t *testing.T, cl *Client, want bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
+	state := func(l *linkState) bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.isUp
+	}
 	for time.Now().Before(deadline) {
-		cl.link.mu.Lock()
-		up := cl.link.isUp
-		cl.link.mu.Unlock()
-		if up == want {
+		if state(&cl.link) == want && state(&cl.slink) == want {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -83,37 +83,31 @@ func (s *Service) health(ctx context.Context, q store.Queries, site, terminal st
 		}
 		return &i, incident.ActionRaised, s.enqueue(ctx, q, &i, step)
 	}
-	open, err := q.OpenIncidents(ctx, []string{site})
-	if err != nil {
+	i, err := q.OpenIncidentOf(ctx, site, terminal, c.Kind)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", nil
+	} else if err != nil {
 		return nil, "", err
 	}
-	for _, i := range open {
-		if i.Terminal != terminal || i.Kind != c.Kind {
-			continue
-		}
-		step := i.Recover(now)
-		s.o.Ladder.Advance(&i, now)
-		if err := q.UpdateIncident(ctx, &i, step); err != nil {
-			return nil, "", err
-		}
-		return &i, incident.ActionRecovered, nil
+	step := i.Recover(now)
+	s.o.Ladder.Advance(&i, now)
+	if err := q.UpdateIncident(ctx, &i, step); err != nil {
+		return nil, "", err
 	}
-	return nil, "", nil
+	return &i, incident.ActionRecovered, nil
 }
 
 // storageWas is the storage state the terminal's last status showed, as
 // told by an open storage incident for it.
 func (s *Service) storageWas(ctx context.Context, q store.Queries, site, terminal string) (string, error) {
-	open, err := q.OpenIncidents(ctx, []string{site})
-	if err != nil {
-		return "", err
+	_, err := q.OpenIncidentOf(ctx, site, terminal, incident.KindStorage)
+	switch {
+	case err == nil:
+		return string(wire.StorageDegraded), nil
+	case errors.Is(err, store.ErrNotFound):
+		return string(wire.StorageOK), nil
 	}
-	for _, i := range open {
-		if i.Terminal == terminal && i.Kind == incident.KindStorage {
-			return string(wire.StorageDegraded), nil
-		}
-	}
-	return string(wire.StorageOK), nil
+	return "", err
 }
 
 // HandleSession keeps a session audit record and, when it belongs to an
