@@ -2,14 +2,17 @@ package ingest_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
+	_ "modernc.org/sqlite" // the store's driver, to set a trap in its database
 
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/dispatch/incident"
@@ -184,5 +187,85 @@ func TestAlertOvertakesQueuedStatuses(t *testing.T) {
 	}
 	if risk != 1 {
 		t.Fatalf("%d risk incidents, want 1 (and %d offline)", risk, n)
+	}
+}
+
+// sendAlerts publishes n alerts A0…, each followed by its session record,
+// with the instance's worker held so they queue up into batches.
+func sendAlerts(t *testing.T, cl *ingest.Client, rec *recorder, pub func(topic string, v any), n int) {
+	t.Helper()
+	holdFirst(t, rec, pub)
+	for k := range n {
+		pub("tg/v1/S1/T1/alert", alert(fmt.Sprintf("m%d", k), fmt.Sprintf("A%d", k)))
+		pub("tg/v1/S1/T1/session", envelope.SessionRecord{V: 1, ID: fmt.Sprintf("r%d", k), Type: "session",
+			TS: envelope.Time(time.Now()), Site: "S1", Terminal: "T1", Session: fmt.Sprintf("s%d", k), AlertID: fmt.Sprintf("A%d", k)})
+	}
+	waitQueued(t, cl, 10, 0) // up to the broker's in-flight window
+	rec.release()
+}
+
+// storedOnce checks every alert A0…A(n-1) is one incident raised once, and
+// its session record is stored and told in its story once.
+func storedOnce(t *testing.T, st *store.Store, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for _, i := range waitOpen(t, st, n) {
+		steps, err := st.Steps(ctx, i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[string]int{}
+		for _, s := range steps {
+			count[s.Action]++
+		}
+		recs, err := st.SessionRecords(ctx, i.AlertID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if count[incident.ActionRaised] != 1 || count[incident.ActionSession] > 1 || len(recs) != 1 {
+			t.Fatalf("%s: raised %d times, session told %d times, %d session records; want 1, at most 1, 1",
+				i.AlertID, count[incident.ActionRaised], count[incident.ActionSession], len(recs))
+		}
+	}
+}
+
+// TestFailedMessageOfABatchIsRetriedAlone: the store refuses one alert of
+// a batch (a trigger, until the batch has come back). The others of the
+// batch are committed; the refused one is retried on its own, stored, and
+// acknowledged; nothing is lost or stored twice.
+func TestFailedMessageOfABatchIsRetriedAlone(t *testing.T) {
+	b := mosquittotest.Start(t)
+	path := filepath.Join(t.TempDir(), "d.db")
+	cl, st, rec := startRecorded(t, b.URL(), "sqlite:"+path, 1)
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	for _, q := range []string{`CREATE TABLE trip (n INTEGER)`, `INSERT INTO trip VALUES (1)`,
+		`CREATE TRIGGER trip BEFORE INSERT ON incidents WHEN NEW.alert_id = 'A3' AND EXISTS (SELECT 1 FROM trip)
+		 BEGIN SELECT RAISE(ABORT, 'tripped'); END`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var failed, size atomic.Int64
+	rec.batches = func(msgs []ingest.Message, errs []error) {
+		for _, err := range errs {
+			if err != nil && failed.Add(1) == 1 {
+				size.Store(int64(len(msgs)))
+				if _, err := db.Exec(`DELETE FROM trip`); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}
+	ag := agent(t, b.URL())
+	time.Sleep(300 * time.Millisecond)
+	const n = 30
+	sendAlerts(t, cl, rec, func(topic string, v any) { publish(t, ag, topic, v) }, n)
+	storedOnce(t, st, n)
+	if failed.Load() != 1 || size.Load() < 2 {
+		t.Fatalf("%d messages failed in batches (the first of %d messages), want 1 in a batch of several", failed.Load(), size.Load())
 	}
 }
