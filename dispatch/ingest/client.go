@@ -68,6 +68,7 @@ type Client struct {
 	// committed counts messages stored, to tell a store outage (nothing
 	// commits) from a message the store refuses for good.
 	committed atomic.Int64
+	idle      atomic.Int32 // workers waiting for a batch
 }
 
 // queue is how many received messages wait for a worker, per lane, before

@@ -54,27 +54,39 @@ func (l lanes) lane(topic string) chan mqtt.Message {
 func (cl *Client) Queued() (urgent, bulk int) { return len(cl.lanes.urgent), len(cl.lanes.bulk) }
 
 // next blocks for the next batch: what is queued in the urgent lane, else
-// in the bulk lane (unless urgentOnly), up to Batch messages. nil when ctx
-// ends.
+// in the bulk lane (unless urgentOnly). A batch is at most Batch messages
+// and leaves a share of what is queued to the other idle workers: the
+// broker lets only a few messages per connection be in flight
+// (unacknowledged; mosquitto's max_inflight_messages, 20 by default), so
+// one worker taking them all would leave the others idle while it commits.
+// nil when ctx ends.
 func (cl *Client) next(ctx context.Context, urgentOnly bool) []mqtt.Message {
-	if b := drain(nil, cl.lanes.urgent, cl.cfg.Batch); len(b) > 0 {
+	cl.idle.Add(1)
+	defer cl.idle.Add(-1)
+	if b := drain(nil, cl.lanes.urgent, cl.share(cl.lanes.urgent)); len(b) > 0 {
 		return b
 	}
 	bulk := cl.lanes.bulk
 	if urgentOnly {
 		bulk = nil // a nil channel is never ready
-	} else if b := drain(nil, bulk, cl.cfg.Batch); len(b) > 0 {
+	} else if b := drain(nil, bulk, cl.share(bulk)); len(b) > 0 {
 		return b
 	}
 	select {
 	case <-ctx.Done():
 		return nil
 	case m := <-cl.lanes.urgent:
-		return drain([]mqtt.Message{m}, cl.lanes.urgent, cl.cfg.Batch)
+		return drain([]mqtt.Message{m}, cl.lanes.urgent, min(cl.cfg.Batch, cl.share(cl.lanes.urgent)+1))
 	case m := <-bulk:
 		// an alert may have arrived meanwhile: it goes in its own batch next
-		return drain([]mqtt.Message{m}, bulk, cl.cfg.Batch)
+		return drain([]mqtt.Message{m}, bulk, min(cl.cfg.Batch, cl.share(bulk)+1))
 	}
+}
+
+// share is how many of lane's queued messages one idle worker takes.
+func (cl *Client) share(lane chan mqtt.Message) int {
+	idle := max(int(cl.idle.Load()), 1)
+	return min(cl.cfg.Batch, max(1, (len(lane)+idle-1)/idle))
 }
 
 // drain appends what ch holds now to b, up to n messages, without waiting.

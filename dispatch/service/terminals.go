@@ -38,6 +38,9 @@ func (s *Service) applyStatus(ctx context.Context, q store.Queries, site, termin
 	var prev *envelope.Status
 	var err error
 	if t, err := q.Terminal(ctx, site, terminal); err == nil && t.State != "" {
+		if sameStatus(t, st) {
+			return nil // stored already: by another instance, or delivered again
+		}
 		p := t.Status()
 		prev = &p
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -67,6 +70,14 @@ func (s *Service) applyStatus(ctx context.Context, q store.Queries, site, termin
 		}
 	}
 	return nil
+}
+
+// sameStatus says the terminal's stored status is st (to the stored
+// millisecond). Every instance receives every status; the first stores it,
+// the others then only read.
+func sameStatus(t store.Terminal, st envelope.Status) bool {
+	return !st.TS.IsZero() && t.State == st.State && t.Boot == st.Boot && t.Agent == st.Agent && t.Link == st.Link && t.UI == st.UI &&
+		t.StatusTS.UnixMilli() == st.TS.UnixMilli()
 }
 
 // health opens the incident for a raised condition, or recovers the open
