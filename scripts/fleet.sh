@@ -110,6 +110,8 @@ q "SELECT count(*), (max(created)-min(created))/1000.0 FROM incidents WHERE kind
   awk -F'|' '{printf "fleet: %d risk incidents over %.0f s = %.1f alerts/s end to end\n", $1, $2, $1/$2}'
 q "SELECT created - raised FROM incidents WHERE kind='risk' ORDER BY 1" | awk '{a[NR]=$1} END {
   printf "fleet: alert ts -> incident stored (ms): p50 %d p90 %d p99 %d max %d (n %d)\n", a[int(NR*.5)], a[int(NR*.9)], a[int(NR*.99)], a[NR], NR}'
+echo "fleet: by 15 s of alert time (s since the first alert: alerts, max ms):" $(q "SELECT (raised - (SELECT min(raised) FROM incidents WHERE kind='risk')) / 15000 * 15, count(*), max(created - raised)
+  FROM incidents WHERE kind='risk' GROUP BY 1 ORDER BY 1" | awk -F'|' '{printf "%s:%s/%s ", $1, $2, $3}')
 echo "fleet: offline health incidents: $(q "SELECT count(*) FROM incidents WHERE kind='offline'")"
 for n in mosquitto "${dispatchers[@]}" $([ "$DB" = pg ] && echo postgres); do
   awk -v n=$n 'NF<3 {next} !t0 {t0=$1;c0=$2} {t=$1;c=$2; if ($3>m) m=$3} END {printf "fleet: %s CPU %.0f %% of one core on average, peak RSS %.0f MB\n", n, 100*(c-c0)/(t-t0), m/1024}' "$work/$n.samples"

@@ -230,9 +230,9 @@ func storedOnce(t *testing.T, st *store.Store, n int) {
 }
 
 // TestFailedMessageOfABatchIsRetriedAlone: the store refuses one alert of
-// a batch (a trigger, until the batch has come back). The others of the
-// batch are committed; the refused one is retried on its own, stored, and
-// acknowledged; nothing is lost or stored twice.
+// a batch (a trigger, until the batch has come back). The batch is handled
+// again one by one: the others are stored, the refused one is retried on
+// its own until stored, and acknowledged; nothing is lost or stored twice.
 func TestFailedMessageOfABatchIsRetriedAlone(t *testing.T) {
 	b := mosquittotest.Start(t)
 	path := filepath.Join(t.TempDir(), "d.db")

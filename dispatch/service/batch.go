@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -14,11 +13,11 @@ import (
 // HandleBatch stores several messages in one transaction (group commit,
 // ingest.BatchHandler): on PostgreSQL every commit waits for a WAL flush,
 // and one flush for a batch is what lets a fleet's connect storm and alert
-// rate through. Each message runs in a savepoint, exactly as its own
-// Handle… call would (de-duplication on the message id first), so one that
-// fails is undone alone and reported in its slot; the others are committed.
-// When the commit fails, every message reports that error and nothing of
-// the batch is stored: ingest hands each one over again on its own.
+// rate through. Each message is applied exactly as its own Handle… call
+// would (de-duplication on the message id first). When one of them fails
+// (a store error, a race lost to another instance) or the commit does,
+// nothing of the batch is stored and each message is handled again on its
+// own, in its own transaction; the result has one error per message.
 //
 // Messages are applied ordered by what they lock — alerts and session
 // records by alert_id, statuses by terminal, each key's messages in
@@ -36,45 +35,41 @@ func (s *Service) HandleBatch(ctx context.Context, msgs []ingest.Message) []erro
 			if errs[n] != nil {
 				continue
 			}
-			one, err := s.applyOne(ctx, q, msgs[n])
-			if errors.Is(err, store.ErrTxBroken) {
+			if err := s.apply(ctx, q, msgs[n], &ch); err != nil {
 				return err
-			}
-			errs[n] = err
-			if err == nil {
-				ch.merge(one)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		for n := range errs {
-			if errs[n] == nil {
-				errs[n] = fmt.Errorf("service: batch of %d: %w", len(msgs), err)
-			}
-		}
+	if err == nil {
+		s.wakeNotify()
+		s.announce(&ch)
 		return errs
 	}
-	s.wakeNotify()
-	s.announce(&ch)
+	if ctx.Err() == nil {
+		s.log.Warn().Err(err).Int("messages", len(msgs)).Msg("batch not stored; storing its messages one by one")
+	}
+	for n, m := range msgs {
+		if errs[n] == nil {
+			errs[n] = s.handleOne(ctx, m)
+		}
+	}
 	return errs
 }
 
-// applyOne applies one message of a batch in its own savepoint, again from
-// a fresh read when it lost a race to another instance.
-func (s *Service) applyOne(ctx context.Context, q store.Queries, m ingest.Message) (changes, error) {
-	var ch changes
-	var err error
-	for range retries {
-		err = q.Savepoint(ctx, func() error {
-			ch = changes{}
-			return s.apply(ctx, q, m, &ch)
-		})
-		if !errors.Is(err, errRace) && !errors.Is(err, store.ErrConflict) {
-			return ch, err
-		}
+// handleOne hands a message to its own Handle… method.
+func (s *Service) handleOne(ctx context.Context, m ingest.Message) error {
+	switch {
+	case m.Alert != nil:
+		return s.HandleAlert(ctx, *m.Alert)
+	case m.Session != nil:
+		return s.HandleSession(ctx, *m.Session)
+	case m.Status != nil:
+		return s.HandleStatus(ctx, m.Site, m.Terminal, *m.Status)
+	case m.Config != nil:
+		return s.HandleConfigState(ctx, m.Site, m.Terminal, *m.Config)
 	}
-	return ch, fmt.Errorf("service: gave up after %d tries: %w", retries, err)
+	return nil
 }
 
 // apply is the transaction of the message's own Handle… method.
