@@ -108,8 +108,8 @@ recs_lost=$(comm -23 "$work/want.recs" "$work/have.recs" | wc -l)
 echo "fleet: session records queued $recs_want, stored $recs_have, lost $recs_lost"
 q "SELECT count(*), (max(created)-min(created))/1000.0 FROM incidents WHERE kind='risk'" |
   awk -F'|' '{printf "fleet: %d risk incidents over %.0f s = %.1f alerts/s end to end\n", $1, $2, $1/$2}'
-q "SELECT created - raised FROM incidents WHERE kind='risk' ORDER BY 1" | awk '{a[NR]=$1} END {
-  printf "fleet: alert ts -> incident stored (ms): p50 %d p90 %d p99 %d max %d (n %d)\n", a[int(NR*.5)], a[int(NR*.9)], a[int(NR*.99)], a[NR], NR}'
+q "SELECT created - raised FROM incidents WHERE kind='risk' ORDER BY 1" | awk '{a[NR]=$1; s+=$1} END {
+  printf "fleet: alert ts -> incident stored (ms): p50 %d p90 %d p99 %d max %d mean %.0f (n %d)\n", a[int(NR*.5)], a[int(NR*.9)], a[int(NR*.99)], a[NR], s/NR, NR}'
 echo "fleet: by 15 s of alert time (s since the first alert: alerts, max ms):" $(q "SELECT (raised - (SELECT min(raised) FROM incidents WHERE kind='risk')) / 15000 * 15, count(*), max(created - raised)
   FROM incidents WHERE kind='risk' GROUP BY 1 ORDER BY 1" | awk -F'|' '{printf "%s:%s/%s ", $1, $2, $3}')
 echo "fleet: offline health incidents: $(q "SELECT count(*) FROM incidents WHERE kind='offline'")"
@@ -123,6 +123,8 @@ fi
 echo "fleet: mosquitto connections at the end: $(ss -tn state established "( sport = :$PORT )" | tail -n +2 | wc -l)"
 for i in "${!dispatchers[@]}"; do
   echo "fleet: ${dispatchers[$i]} handled: $(curl -s "127.0.0.1:$((HTTP + 2 * i + 1))/metrics" | grep -E '^tgdispatch_messages_total' | tr '\n' ' ')"
+  curl -s "127.0.0.1:$((HTTP + 2 * i + 1))/metrics" | awk -v n="${dispatchers[$i]}" '/^tgdispatch_ingest_lag_seconds_sum/ {s=$2}
+    /^tgdispatch_ingest_lag_seconds_count/ {c=$2} END {if (c) printf "fleet: %s: alert ts -> taken by a worker, mean %.0f ms\n", n, 1000*s/c}'
 done
 [ "$lost" -eq 0 ] && [ "$twice" -eq 0 ] && [ "$recs_lost" -eq 0 ] || { echo "fleet: FAIL"; exit 1; }
 echo "fleet: nothing lost, nothing twice (work dir $work)"
