@@ -18,9 +18,10 @@ cd "$(dirname "$0")/.."
 WITH_FLEET=1 bash scripts/deps.sh
 TERMINALS=${TERMINALS:-1000} PROCS=${PROCS:-10} RATE=${RATE:-50} BURST=${BURST:-100}
 DURATION=${DURATION:-120} PORT=${PORT:-18830} HTTP=${HTTP:-18080} DB=${DB:-sqlite} PGPORT=${PGPORT:-18432} WORKERS=${WORKERS:-4}
+INFLIGHT=${INFLIGHT:-20}   # mosquitto max_inflight_messages: unacknowledged messages per connection (its default, 20)
 per=$((TERMINALS / PROCS))
 work=$(mktemp -d /tmp/tgfleet.XXXX)
-echo "fleet: $TERMINALS terminals in $PROCS processes, $DB ($WORKERS workers), $RATE alerts/s, burst $BURST/30 s, ${DURATION}s; work dir $work"
+echo "fleet: $TERMINALS terminals in $PROCS processes, $DB ($WORKERS workers, in flight $INFLIGHT), $RATE alerts/s, burst $BURST/30 s, ${DURATION}s; work dir $work"
 ulimit -n "$(ulimit -Hn)"   # mosquitto needs one descriptor per connection
 go build -o "$work/" ./cmd/tgsim ./cmd/tgdispatch
 pids=()
@@ -32,6 +33,7 @@ listener $PORT 127.0.0.1
 allow_anonymous true
 max_connections -1
 max_queued_messages 10000
+max_inflight_messages $INFLIGHT
 persistence false
 log_type error
 CONF
