@@ -8,8 +8,10 @@
 # killed with SIGKILL and started again 20 s later on the same outboxes.
 # Then it checks that every alert queued by a terminal became exactly one
 # incident and every session record was stored once, and prints alerts/s,
-# alert ts -> incident in the console's store (p50/p99/max), and the CPU
-# and peak RSS of mosquitto and tgdispatch.
+# alert ts -> incident in the console's store (p50/p90/p99/max, and the
+# max by 15 s of alert time), the CPU and peak RSS of mosquitto and
+# tgdispatch, and with DB=pg what PostgreSQL's backends waited on
+# (pg_stat_activity, sampled each second).
 #
 #   TERMINALS=2000 PROCS=10 RATE=50 DURATION=120 bash scripts/fleet.sh
 #   DB=pg TERMINALS=5000 bash scripts/fleet.sh        # as root (runs postgres as user postgres)
