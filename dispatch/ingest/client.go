@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -33,7 +34,10 @@ type Config struct {
 	ClientID           string // stable per instance: its queued messages survive a restart
 	Group              string // shared-subscription group; instances of one group split alerts
 	Username, Password string
-	Workers            int // concurrent handlers; default 4
+	Workers            int // concurrent handlers (transactions); default 4
+	// Batch is how many queued messages one transaction may carry when
+	// the handler is a BatchHandler; default DefaultBatch, 1 turns batching off.
+	Batch int
 	// LeaveOnStop unsubscribes the shared topics at shutdown, so a retired
 	// instance's persistent session stops collecting its share of alerts
 	// (scale-in). Off, the broker queues its share until it comes back.
@@ -46,19 +50,29 @@ type Config struct {
 	Clock clock.Clock // times the link's ups and downs for Health; nil: wall clock
 }
 
-// Client is the broker connection of one instance.
+// Client is the broker connections of one instance: c carries alerts and
+// session records (and every dispatch published), cs statuses and
+// configuration state. The broker keeps a queue and an in-flight window
+// (mosquitto: max_inflight_messages, 20 by default) per connection, so
+// 5,000 retained statuses at a fleet's connect, or a mass outage's Last
+// Wills, wait in cs's queue and never in front of an alert.
 type Client struct {
-	cfg  Config
-	c    mqtt.Client
-	h    Handler
-	log  zerolog.Logger
-	work chan mqtt.Message
-	stop chan struct{}
-	link linkState
+	cfg   Config
+	c, cs mqtt.Client
+	h     Handler
+	log   zerolog.Logger
+	lanes lanes
+	stop  chan struct{}
+	link  linkState // of c
+	slink linkState // of cs
+	// committed counts messages stored, to tell a store outage (nothing
+	// commits) from a message the store refuses for good.
+	committed atomic.Int64
+	idle      atomic.Int32 // workers waiting for a batch
 }
 
-// queue is how many received messages wait for a worker before paho's
-// handlers block (back-pressure on the broker, nothing dropped).
+// queue is how many received messages wait for a worker, per lane, before
+// paho's handlers block (back-pressure on the broker, nothing dropped).
 const queue = 4096
 
 // New prepares a client; Run connects and works.
@@ -72,31 +86,63 @@ func New(cfg Config, log zerolog.Logger) (*Client, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4
 	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = DefaultBatch
+	}
 	if cfg.AckTimeout <= 0 {
 		cfg.AckTimeout = 10 * time.Second
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}
-	cl := &Client{cfg: cfg, log: log.With().Str("component", "ingest").Logger(),
-		work: make(chan mqtt.Message, queue), stop: make(chan struct{}), link: linkState{clock: cfg.Clock, since: cfg.Clock.Now()}}
-	o := mqtt.NewClientOptions().AddBroker(cfg.Broker).SetClientID(cfg.ClientID).
+	cl := &Client{cfg: cfg, log: log.With().Str("component", "ingest").Logger(), lanes: newLanes(), stop: make(chan struct{}),
+		link: linkState{clock: cfg.Clock, since: cfg.Clock.Now()}, slink: linkState{clock: cfg.Clock, since: cfg.Clock.Now()}}
+	shared, plain := splitTopics(Topics(cfg.Group))
+	var leave []string // statuses came on c before they had their own connection
+	for t := range plain {
+		leave = append(leave, t)
+	}
+	cl.c = mqtt.NewClient(cl.options(cfg.ClientID, &cl.link, shared, leave))
+	cl.cs = mqtt.NewClient(cl.options(cfg.ClientID+StatusSuffix, &cl.slink, plain, nil))
+	return cl, nil
+}
+
+// StatusSuffix is appended to the client id for the status connection.
+const StatusSuffix = "-status"
+
+// options are one connection's: a persistent session (what was queued
+// for it survives a restart) subscribing to topics on every connect, and
+// dropping leave (what an earlier version subscribed on this connection).
+func (cl *Client) options(id string, link *linkState, topics map[string]byte, leave []string) *mqtt.ClientOptions {
+	o := mqtt.NewClientOptions().AddBroker(cl.cfg.Broker).SetClientID(id).
 		SetCleanSession(false).SetAutoReconnect(true).SetConnectRetry(true).
 		SetMaxReconnectInterval(5 * time.Second).SetKeepAlive(30 * time.Second).
 		SetOrderMatters(false).SetAutoAckDisabled(true).SetResumeSubs(true).
-		SetOnConnectHandler(func(c mqtt.Client) { cl.link.up(); cl.subscribe(c) }).
+		SetOnConnectHandler(func(c mqtt.Client) { link.up(); cl.subscribe(c, id, topics, leave) }).
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
-			cl.link.down()
-			cl.log.Warn().Err(err).Msg("broker connection lost")
+			link.down()
+			cl.log.Warn().Err(err).Str("client_id", id).Msg("broker connection lost")
 		})
-	if cfg.Username != "" {
-		o.SetUsername(cfg.Username).SetPassword(cfg.Password)
+	if cl.cfg.Username != "" {
+		o.SetUsername(cl.cfg.Username).SetPassword(cl.cfg.Password)
 	}
-	if cfg.TLS != nil {
-		o.SetTLSConfig(cfg.TLS)
+	if cl.cfg.TLS != nil {
+		o.SetTLSConfig(cl.cfg.TLS)
 	}
-	cl.c = mqtt.NewClient(o)
-	return cl, nil
+	return o
+}
+
+// splitTopics parts the shared subscriptions from the plain ones.
+func splitTopics(all map[string]byte) (shared map[string]byte, plain map[string]byte) {
+	shared, plain = map[string]byte{}, map[string]byte{}
+	for t, q := range all {
+		if strings.HasPrefix(t, "$share/") {
+			shared[t] = q
+		} else {
+			plain[t] = q
+		}
+	}
+	return shared, plain
 }
 
 // Topics are the subscriptions of an instance in group: alerts and session
@@ -112,19 +158,24 @@ func Topics(group string) map[string]byte {
 }
 
 // subscribe runs on every (re)connect.
-func (cl *Client) subscribe(c mqtt.Client) {
-	cl.log.Info().Str("broker", cl.cfg.Broker).Msg("broker connected")
-	tok := c.SubscribeMultiple(Topics(cl.cfg.Group), cl.receive)
+func (cl *Client) subscribe(c mqtt.Client, id string, topics map[string]byte, leave []string) {
+	cl.log.Info().Str("broker", cl.cfg.Broker).Str("client_id", id).Msg("broker connected")
+	tok := c.SubscribeMultiple(topics, cl.receive)
 	if !tok.WaitTimeout(cl.cfg.AckTimeout) || tok.Error() != nil {
-		cl.log.Error().Err(tok.Error()).Msg("subscribe failed")
+		cl.log.Error().Err(tok.Error()).Str("client_id", id).Msg("subscribe failed")
+	}
+	if len(leave) > 0 {
+		if tok := c.Unsubscribe(leave...); !tok.WaitTimeout(cl.cfg.AckTimeout) || tok.Error() != nil {
+			cl.log.Warn().Err(tok.Error()).Str("client_id", id).Msg("unsubscribe failed")
+		}
 	}
 }
 
-// receive hands a message to the workers; it blocks only when the queue is
-// full (back-pressure) or the client stops.
+// receive hands a message to the workers' lane for it; it blocks only
+// when that lane is full (back-pressure) or the client stops.
 func (cl *Client) receive(_ mqtt.Client, m mqtt.Message) {
 	select {
-	case cl.work <- m:
+	case cl.lanes.lane(m.Topic()) <- m:
 	case <-cl.stop:
 	}
 }
@@ -134,7 +185,38 @@ func (cl *Client) receive(_ mqtt.Client, m mqtt.Message) {
 // and come back on the next connection. Call it once.
 func (cl *Client) Run(ctx context.Context, h Handler) error {
 	cl.h = h
-	tok := cl.c.Connect() // with ConnectRetry it completes once connected
+	for _, c := range []mqtt.Client{cl.c, cl.cs} {
+		if err := cl.connect(ctx, c); err != nil {
+			return err
+		}
+	}
+	var wg sync.WaitGroup
+	for n := range cl.cfg.Workers {
+		urgentOnly := n == 0 && cl.cfg.Workers > 1
+		wg.Go(func() { cl.worker(ctx, urgentOnly) })
+	}
+	<-ctx.Done()
+	close(cl.stop)
+	wg.Wait()
+	if cl.cfg.LeaveOnStop {
+		shared, _ := splitTopics(Topics(cl.cfg.Group))
+		var topics []string
+		for t := range shared {
+			topics = append(topics, t)
+		}
+		if tok := cl.c.Unsubscribe(topics...); !tok.WaitTimeout(cl.cfg.AckTimeout) || tok.Error() != nil {
+			cl.log.Warn().Err(tok.Error()).Msg("leaving the shared subscription failed")
+		}
+	}
+	cl.cs.Disconnect(250)
+	cl.c.Disconnect(250)
+	return nil
+}
+
+// connect starts c's connection; with ConnectRetry it goes on trying in
+// the background when the broker is not reachable yet.
+func (cl *Client) connect(ctx context.Context, c mqtt.Client) error {
+	tok := c.Connect()
 	select {
 	case <-tok.Done():
 		if tok.Error() != nil {
@@ -144,56 +226,11 @@ func (cl *Client) Run(ctx context.Context, h Handler) error {
 		cl.log.Warn().Str("broker", cl.cfg.Broker).Msg("broker not reachable yet; retrying")
 	case <-ctx.Done():
 	}
-	var wg sync.WaitGroup
-	for range cl.cfg.Workers {
-		wg.Add(1)
-		go func() { defer wg.Done(); cl.worker(ctx) }()
-	}
-	<-ctx.Done()
-	close(cl.stop)
-	wg.Wait()
-	if cl.cfg.LeaveOnStop {
-		var shared []string
-		for t := range Topics(cl.cfg.Group) {
-			if strings.HasPrefix(t, "$share/") {
-				shared = append(shared, t)
-			}
-		}
-		if tok := cl.c.Unsubscribe(shared...); !tok.WaitTimeout(cl.cfg.AckTimeout) || tok.Error() != nil {
-			cl.log.Warn().Err(tok.Error()).Msg("leaving the shared subscription failed")
-		}
-	}
-	cl.c.Disconnect(250)
 	return nil
 }
 
-// worker handles messages until ctx ends.
-func (cl *Client) worker(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case m := <-cl.work:
-			if err := cl.handle(ctx, m.Topic(), m.Payload()); err != nil {
-				if ctx.Err() != nil {
-					return // not acknowledged: redelivered next time
-				}
-				cl.log.Warn().Err(err).Str("topic", m.Topic()).Msg("message dropped")
-			}
-			m.Ack()
-		}
-	}
-}
-
-// handle decodes and hands one message over.
-func (cl *Client) handle(ctx context.Context, topic string, payload []byte) error {
-	if len(payload) == 0 {
-		return nil // a cleared retained message
-	}
-	m, err := Parse(topic, payload)
-	if err != nil {
-		return err
-	}
+// handle hands one decoded message over.
+func (cl *Client) handle(ctx context.Context, m Message) error {
 	switch {
 	case m.Alert != nil:
 		return cl.h.HandleAlert(ctx, *m.Alert)

@@ -37,10 +37,14 @@ func (l *linkState) down() {
 	l.mu.Unlock()
 }
 
-// Unreachable is how long the broker has been out of reach: 0 while
-// connected, and counted from New until the first connection.
+// Unreachable is how long the broker has been out of reach on either
+// connection: 0 while both are connected, and counted from New until the
+// first connection.
 func (cl *Client) Unreachable() time.Duration {
-	l := &cl.link
+	return max(cl.link.unreachable(), cl.slink.unreachable())
+}
+
+func (l *linkState) unreachable() time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.isUp {

@@ -27,12 +27,14 @@ func TestHealthFollowsTheBrokerLink(t *testing.T) {
 	}{
 		{nil, UnhealthyAfter, true, "never connected, 30 s after start"},
 		{nil, time.Second, false, "never connected, 31 s after start"},
-		{cl.link.up, 0, true, "connected"},
+		{func() { cl.link.up(); cl.slink.up() }, 0, true, "connected"},
 		{nil, time.Hour, true, "connected an hour"},
 		{cl.link.down, UnhealthyAfter, true, "lost 30 s ago"},
 		{cl.link.down, 0, true, "a second loss does not restart the count"},
 		{nil, time.Second, false, "lost 31 s ago"},
 		{cl.link.up, 0, true, "reconnected"},
+		{cl.slink.down, UnhealthyAfter + time.Second, false, "the status connection alone lost 31 s ago"},
+		{cl.slink.up, 0, true, "the status connection back"},
 	}
 	for _, s := range steps {
 		if s.do != nil {
@@ -61,15 +63,18 @@ func (nopHandler) HandleConfigState(context.Context, string, string, envelope.Co
 	return nil
 }
 
-// isUp polls until the link state is want (paho reports from its goroutines).
+// isUp polls until both connections' link state is want (paho reports
+// from its goroutines).
 func isUp(t *testing.T, cl *Client, want bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
+	state := func(l *linkState) bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.isUp
+	}
 	for time.Now().Before(deadline) {
-		cl.link.mu.Lock()
-		up := cl.link.isUp
-		cl.link.mu.Unlock()
-		if up == want {
+		if state(&cl.link) == want && state(&cl.slink) == want {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)

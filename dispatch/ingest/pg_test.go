@@ -3,9 +3,13 @@
 package ingest_test
 
 import (
+	"database/sql"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/transferguard/transferguard/dispatch/ingest"
 
 	"github.com/transferguard/transferguard/dispatch/pgtest"
 	"github.com/transferguard/transferguard/internal/mosquittotest"
@@ -34,5 +38,54 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 			t.Fatalf("alert %s twice", i.AlertID)
 		}
 		seen[i.AlertID] = true
+	}
+}
+
+// TestBatchWhoseCommitFailsIsRetried: PostgreSQL refuses the commit of
+// every transaction that opened an incident (a deferred constraint
+// trigger, checked at COMMIT) until the first batch has come back. Nothing
+// of that batch is stored by its commit; its messages are handled again
+// one by one (the session records then commit, the alerts fail again) and
+// the alerts retried until stored: every alert is one incident raised
+// once, every session record stored once and told at most once.
+func TestBatchWhoseCommitFailsIsRetried(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	b := mosquittotest.Start(t)
+	cl, st, rec := startRecorded(t, b.URL(), dsn, 1)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	for _, q := range []string{`CREATE TABLE trip (n INTEGER)`, `INSERT INTO trip VALUES (1)`,
+		`CREATE FUNCTION trip() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+		   IF EXISTS (SELECT 1 FROM trip) THEN RAISE EXCEPTION 'tripped at commit'; END IF; RETURN NULL; END $$`,
+		`CREATE CONSTRAINT TRIGGER trip AFTER INSERT ON incidents DEFERRABLE INITIALLY DEFERRED
+		 FOR EACH ROW EXECUTE FUNCTION trip()`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var failed, size atomic.Int64
+	rec.batches = func(msgs []ingest.Message, errs []error) {
+		for n, err := range errs {
+			if err != nil && msgs[n].Alert == nil {
+				t.Errorf("%s failed, but only incidents trip the commit: %v", kindOf(msgs[n]), err)
+			}
+			if err != nil && failed.Add(1) == 1 {
+				size.Store(int64(len(msgs)))
+				if _, err := db.Exec(`DELETE FROM trip`); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}
+	ag := agent(t, b.URL())
+	time.Sleep(300 * time.Millisecond)
+	const n = 30
+	sendAlerts(t, cl, rec, func(topic string, v any) { publish(t, ag, topic, v) }, n)
+	storedOnce(t, st, n)
+	if failed.Load() < 2 || size.Load() < 2 {
+		t.Fatalf("%d messages failed (the first batch of %d messages), want the alerts of a batch of several", failed.Load(), size.Load())
 	}
 }

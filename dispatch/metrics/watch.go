@@ -52,6 +52,47 @@ func (h handler) HandleAlert(ctx context.Context, a envelope.Alert) error {
 	return h.Handler.HandleAlert(ctx, a)
 }
 
+// HandleBatch counts and times each message of a batch, then hands the
+// batch over in one piece (group commit) when the wrapped handler takes
+// batches, else message by message.
+func (h handler) HandleBatch(ctx context.Context, msgs []ingest.Message) []error {
+	for _, m := range msgs {
+		h.count(m)
+	}
+	if bh, ok := h.Handler.(ingest.BatchHandler); ok {
+		return bh.HandleBatch(ctx, msgs)
+	}
+	errs := make([]error, len(msgs))
+	for n, m := range msgs {
+		switch {
+		case m.Alert != nil:
+			errs[n] = h.Handler.HandleAlert(ctx, *m.Alert)
+		case m.Session != nil:
+			errs[n] = h.Handler.HandleSession(ctx, *m.Session)
+		case m.Status != nil:
+			errs[n] = h.Handler.HandleStatus(ctx, m.Site, m.Terminal, *m.Status)
+		case m.Config != nil:
+			errs[n] = h.Handler.HandleConfigState(ctx, m.Site, m.Terminal, *m.Config)
+		}
+	}
+	return errs
+}
+
+// count is what the single Handle… methods count of one message.
+func (h handler) count(m ingest.Message) {
+	switch {
+	case m.Alert != nil:
+		h.d.messages.WithLabelValues(string(wire.TopicAlert)).Inc()
+		h.d.ingested(time.Time(m.Alert.TS))
+	case m.Session != nil:
+		h.d.messages.WithLabelValues(string(wire.TopicSession)).Inc()
+	case m.Status != nil:
+		h.d.messages.WithLabelValues(string(wire.TopicStatus)).Inc()
+	case m.Config != nil:
+		h.d.messages.WithLabelValues(string(wire.TopicConfigState)).Inc()
+	}
+}
+
 func (h handler) HandleStatus(ctx context.Context, site, terminal string, st envelope.Status) error {
 	h.d.messages.WithLabelValues(string(wire.TopicStatus)).Inc()
 	return h.Handler.HandleStatus(ctx, site, terminal, st)

@@ -6,7 +6,9 @@ import (
 	"fmt"
 
 	"github.com/transferguard/transferguard/agent/envelope"
+	"github.com/transferguard/transferguard/dispatch/feed"
 	"github.com/transferguard/transferguard/dispatch/incident"
+	"github.com/transferguard/transferguard/dispatch/ingest"
 	"github.com/transferguard/transferguard/dispatch/store"
 )
 
@@ -16,7 +18,7 @@ import (
 // raises a follow-up incident as well.
 func (s *Service) HandleAlert(ctx context.Context, a envelope.Alert) error {
 	if err := incident.ValidateAlert(a); err != nil {
-		return err
+		return fmt.Errorf("service: alert %s: %w (%w)", a.ID, err, ingest.ErrRejected)
 	}
 	var ch changes
 	err := s.tx(ctx, func(q store.Queries) error {
@@ -26,24 +28,47 @@ func (s *Service) HandleAlert(ctx context.Context, a envelope.Alert) error {
 	if err != nil {
 		return fmt.Errorf("service: alert %s: %w", a.ID, err)
 	}
-	for n, i := range ch.incidents {
-		s.notify(i, ch.actions[n])
-		if ch.actions[n] == incident.ActionRaised {
-			s.log.Info().Str("incident", i.ID).Str("alert_id", i.AlertID).Str("site", i.Site).
-				Str("terminal", i.Terminal).Str("kind", i.Kind).Str("level", i.Level).Msg("incident raised")
-		}
-	}
+	s.announce(&ch)
 	return nil
 }
 
-// changes are the incidents a transaction wrote, to announce after commit.
+// changes are what a transaction wrote, to announce after commit: the
+// incidents with their step, and terminals whose status or configuration
+// changed.
 type changes struct {
 	incidents []*incident.Incident
 	actions   []string
+	terminals []feed.Event
 }
 
 func (c *changes) add(i *incident.Incident, action string) {
 	c.incidents, c.actions = append(c.incidents, i), append(c.actions, action)
+}
+
+// merge appends what another message of the same transaction changed.
+func (c *changes) merge(o changes) {
+	c.incidents, c.actions = append(c.incidents, o.incidents...), append(c.actions, o.actions...)
+	c.terminals = append(c.terminals, o.terminals...)
+}
+
+// announce tells consoles and the log what a committed transaction changed.
+func (s *Service) announce(ch *changes) {
+	for _, e := range ch.terminals {
+		s.o.Feed.Publish(e)
+	}
+	for n, i := range ch.incidents {
+		s.notify(i, ch.actions[n])
+		switch i.Kind {
+		case incident.KindOffline, incident.KindLinkDown, incident.KindUIDown, incident.KindStorage:
+			s.log.Info().Str("incident", i.ID).Str("site", i.Site).Str("terminal", i.Terminal).Str("kind", i.Kind).
+				Str("action", ch.actions[n]).Msg("terminal health changed")
+		default:
+			if ch.actions[n] == incident.ActionRaised {
+				s.log.Info().Str("incident", i.ID).Str("alert_id", i.AlertID).Str("site", i.Site).
+					Str("terminal", i.Terminal).Str("kind", i.Kind).Str("level", i.Level).Msg("incident raised")
+			}
+		}
+	}
 }
 
 // applyAlert is HandleAlert's transaction.

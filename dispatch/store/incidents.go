@@ -128,6 +128,14 @@ func (q Queries) OpenIncidents(ctx context.Context, sites []string) ([]incident.
 		` ORDER BY CASE level WHEN 'high' THEN 0 ELSE 1 END, created DESC, id DESC`, args...)
 }
 
+// OpenIncidentOf reads the newest unresolved incident of a kind at one
+// terminal (ErrNotFound when there is none): one indexed read per status,
+// where listing the site's open incidents grows with them.
+func (q Queries) OpenIncidentOf(ctx context.Context, site, terminal, kind string) (incident.Incident, error) {
+	return q.one(ctx, `SELECT `+incidentCols+` FROM incidents WHERE state <> 'resolved' AND site = ? AND terminal = ? AND kind = ?
+		ORDER BY created DESC, id DESC LIMIT 1`, site, terminal, kind)
+}
+
 // DueIncidents lists open incidents whose next escalation check is due.
 func (q Queries) DueIncidents(ctx context.Context, now time.Time) ([]incident.Incident, error) {
 	return q.many(ctx, `SELECT `+incidentCols+` FROM incidents WHERE due > 0 AND due <= ? AND state <> 'resolved' ORDER BY due`, ms(now))

@@ -63,6 +63,9 @@ var migrations = []string{
 	// once the hold is released, so held alone loses what was held
 	`ALTER TABLE incidents ADD COLUMN held_ever INTEGER NOT NULL DEFAULT 0`,
 	`UPDATE incidents SET held_ever = held`,
+	// a status's own terminal's open incident of a kind (OpenIncidentOf),
+	// read for every status a fleet sends
+	`CREATE INDEX incidents_terminal ON incidents (site, terminal, kind)`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.
