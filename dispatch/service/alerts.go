@@ -45,12 +45,6 @@ func (c *changes) add(i *incident.Incident, action string) {
 	c.incidents, c.actions = append(c.incidents, i), append(c.actions, action)
 }
 
-// merge appends what another message of the same transaction changed.
-func (c *changes) merge(o changes) {
-	c.incidents, c.actions = append(c.incidents, o.incidents...), append(c.actions, o.actions...)
-	c.terminals = append(c.terminals, o.terminals...)
-}
-
 // announce tells consoles and the log what a committed transaction changed.
 func (s *Service) announce(ch *changes) {
 	for _, e := range ch.terminals {

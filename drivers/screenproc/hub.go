@@ -91,11 +91,11 @@ func (h *hub) current() *screen.Screen {
 // writes the current screen to w on ready and on every Show. It returns
 // when r has ended, a write failed or ctx ended; the caller then closes
 // the screen's input and drains readDone.
-func (h *hub) session(ctx context.Context, r *bufio.Scanner, w io.Writer) (werr error, readDone chan error) {
+func (h *hub) session(ctx context.Context, r *bufio.Scanner, w io.Writer) (readDone chan error, werr error) {
 	ready := make(chan struct{}, 1)
 	readDone = make(chan error, 1)
 	go func() { readDone <- h.readLoop(r, ready) }()
-	return h.writeLoop(ctx, w, ready, readDone), readDone
+	return readDone, h.writeLoop(ctx, w, ready, readDone)
 }
 
 // writeLoop sends the current screen on ready and on every Show, until

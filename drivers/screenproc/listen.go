@@ -168,7 +168,7 @@ func (l *Listener) serve(ctx context.Context, c net.Conn) {
 		return
 	}
 	log.Info().Msg("screen connected")
-	werr, readDone := l.session(ctx, sc, c)
+	readDone, werr := l.session(ctx, sc, c)
 	c.Close()
 	rerr := <-readDone
 	l.release(ctx.Err() == nil)

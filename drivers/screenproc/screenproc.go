@@ -118,7 +118,7 @@ func (p *Proc) runOnce(ctx context.Context) error {
 	p.mu.Unlock()
 	p.log.Info().Int("pid", cmd.Process.Pid).Msg("screen process started")
 
-	werr, readDone := p.session(ctx, newScanner(stdout), stdin)
+	readDone, werr := p.session(ctx, newScanner(stdout), stdin)
 	stdin.Close() // tgscreen exits when its input ends
 	rerr := waitOrKill(cmd, readDone, 3*time.Second)
 	return errors.Join(werr, rerr)

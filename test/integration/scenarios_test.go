@@ -61,11 +61,11 @@ func TestScenarios(t *testing.T) {
 			r.startAgent()
 			r.sub.await(10*time.Second, "status online", hasStatus(map[string]string{"state": "online"}))
 			r.play(text)
-			got := r.sub.await(10*time.Second, fmt.Sprintf("%d alert/session messages", len(want)), func(m []message) bool {
+			r.sub.await(10*time.Second, fmt.Sprintf("%d alert/session messages", len(want)), func(m []message) bool {
 				return len(events(m)) >= len(want)
 			})
 			time.Sleep(500 * time.Millisecond) // anything extra would show now
-			got = events(r.sub.all())
+			got := events(r.sub.all())
 			compare(t, normalise(t, got), normaliseWant(t, want))
 			checkStatus(t, r)
 		})
