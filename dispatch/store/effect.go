@@ -2,55 +2,89 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/transferguard/transferguard/agent/envelope"
-	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/report"
 )
 
-// EffectIncidents lists the incidents created in [from, to) at the given
-// sites with only the fields report.Effectiveness reads (site, reasons'
-// rules, state, outcome, hold, amount, transaction state and the claim
-// and arrival times): a month of 100,000 incidents is read in a fraction
-// of the time IncidentsBetween takes.
-func (q Queries) EffectIncidents(ctx context.Context, from, to time.Time, sites []string) ([]incident.Incident, error) {
+// RuleCounts groups the incidents created in [from, to) at the given
+// sites (all when nil) by rule, site, state and outcome, in SQL over
+// incident_rules (effect_rules.go).
+func (q Queries) RuleCounts(ctx context.Context, from, to time.Time, sites []string) ([]report.RuleCount, error) {
 	where, args := siteFilter(sites)
 	args = append([]any{ms(from), ms(to)}, args...)
-	rows, err := q.query(ctx, `SELECT site, reasons, state, outcome, held, held_ever, amount_minor, currency, txn_state,
-		created, claimed_at, arrived_at FROM incidents WHERE created >= ? AND created < ?`+where+` ORDER BY created, id`, args...)
+	rows, err := q.query(ctx, `SELECT rule, site, is_open, outcome, COUNT(*), CAST(SUM(held_minor) AS BIGINT),
+		CAST(SUM(protected_minor) AS BIGINT), COUNT(claim_s), COUNT(arrive_s) FROM incident_rules
+		WHERE created >= ? AND created < ?`+where+` GROUP BY rule, site, is_open, outcome`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: query incidents: %w", err)
+		return nil, fmt.Errorf("store: count rules: %w", err)
 	}
 	defer rows.Close()
-	var out []incident.Incident
-	rules := map[string][]envelope.Reason{} // one slice per distinct reasons text
+	var out []report.RuleCount
 	for rows.Next() {
-		var i incident.Incident
-		var reasons string
-		var held, heldEver int
-		var created, claimed, arrived int64
-		if err := rows.Scan(&i.Site, &reasons, &i.State, &i.Outcome, &held, &heldEver, &i.AmountMinor, &i.Currency,
-			&i.TxnState, &created, &claimed, &arrived); err != nil {
-			return nil, fmt.Errorf("store: scan incident: %w", err)
+		var c report.RuleCount
+		var open int
+		if err := rows.Scan(&c.Rule, &c.Site, &open, &c.Outcome, &c.N, &c.HeldMinor, &c.ProtectedMinor, &c.Claimed, &c.Arrived); err != nil {
+			return nil, fmt.Errorf("store: scan rule count: %w", err)
 		}
-		rs, ok := rules[reasons]
-		if !ok {
-			var full []envelope.Reason
-			if err := json.Unmarshal([]byte(reasons), &full); err != nil {
-				return nil, fmt.Errorf("store: decode reasons: %w", err)
-			}
-			for _, r := range full {
-				rs = append(rs, envelope.Reason{Rule: r.Rule})
-			}
-			rules[reasons] = rs
+		c.Open = open == 1
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// medianQuery finds, per rule and site and per rule over all sites, the
+// median seconds to claim (arrive 0) and to arrive (arrive 1): it counts
+// the incidents at each whole second (h), adds the sites together for
+// report.AllSites (a), and takes the first second where the running count
+// passes half the total — the upper middle of an even count, as
+// report.RuleMedians says. Only a histogram leaves the scan, never a row
+// per incident. %s is the site filter.
+const medianQuery = `WITH d AS (SELECT rule, site, claim_s, arrive_s FROM incident_rules WHERE created >= ? AND created < ?%s),
+	h AS (SELECT rule, site, 0 AS arrive, claim_s AS s, COUNT(*) AS n FROM d WHERE claim_s IS NOT NULL GROUP BY rule, site, claim_s
+		UNION ALL SELECT rule, site, 1, arrive_s, COUNT(*) FROM d WHERE arrive_s IS NOT NULL GROUP BY rule, site, arrive_s),
+	a AS (SELECT rule, site, arrive, s, n FROM h
+		UNION ALL SELECT rule, CAST(? AS TEXT), arrive, s, SUM(n) FROM h GROUP BY rule, arrive, s),
+	c AS (SELECT rule, site, arrive, s, SUM(n) OVER (PARTITION BY rule, site, arrive ORDER BY s) AS upto,
+		SUM(n) OVER (PARTITION BY rule, site, arrive) AS total FROM a)
+	SELECT rule, site, arrive, MIN(s) FROM c WHERE upto > total / 2 GROUP BY rule, site, arrive`
+
+// RuleMedians computes the median times to claim and to arrive of the
+// incidents created in [from, to) at the given sites (all when nil), per
+// rule and site and per rule over those sites (report.AllSites), in SQL.
+func (q Queries) RuleMedians(ctx context.Context, from, to time.Time, sites []string) ([]report.RuleMedians, error) {
+	where, args := siteFilter(sites)
+	args = append(append([]any{ms(from), ms(to)}, args...), report.AllSites)
+	rows, err := q.query(ctx, fmt.Sprintf(medianQuery, where), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: rule medians: %w", err)
+	}
+	defer rows.Close()
+	type key struct{ rule, site string }
+	by := map[key]*report.RuleMedians{}
+	var out []report.RuleMedians
+	for rows.Next() {
+		var k key
+		var arrive int
+		var s report.Seconds
+		if err := rows.Scan(&k.rule, &k.site, &arrive, &s); err != nil {
+			return nil, fmt.Errorf("store: scan rule median: %w", err)
 		}
-		i.Reasons, i.Held, i.HeldEver = rs, held == 1, heldEver == 1
-		i.Created, i.ClaimedAt, i.ArrivedAt = tm(created), tm(claimed), tm(arrived)
-		out = append(out, i)
+		m := by[k]
+		if m == nil {
+			m = &report.RuleMedians{Rule: k.rule, Site: k.site}
+			by[k] = m
+		}
+		if arrive == 1 {
+			m.ArriveP50 = s
+		} else {
+			m.ClaimP50 = s
+		}
+	}
+	for _, m := range by {
+		out = append(out, *m)
 	}
 	return out, rows.Err()
 }

@@ -63,7 +63,19 @@ var migrations = []string{
 	// once the hold is released, so held alone loses what was held
 	`ALTER TABLE incidents ADD COLUMN held_ever INTEGER NOT NULL DEFAULT 0`,
 	`UPDATE incidents SET held_ever = held`,
+	// one row per incident and rule it names, for the effectiveness page's
+	// sums in SQL (effect_rules.go); the index covers its queries
+	`CREATE TABLE incident_rules (incident_id TEXT NOT NULL, rule TEXT NOT NULL, site TEXT NOT NULL,
+		created BIGINT NOT NULL, is_open INTEGER NOT NULL, outcome TEXT NOT NULL, held_minor BIGINT NOT NULL,
+		protected_minor BIGINT NOT NULL, claim_s BIGINT, arrive_s BIGINT, PRIMARY KEY (incident_id, rule))`,
+	`CREATE INDEX incident_rules_period ON incident_rules (created, site, rule, is_open, outcome, held_minor,
+		protected_minor, claim_s, arrive_s)`,
+	backfillRules,
 }
+
+// goMigrations stand in migrations, by name, for work the two databases
+// cannot do with the same SQL.
+var goMigrations = map[string]func(context.Context, Queries) error{backfillRules: backfillIncidentRules}
 
 // migrate applies the migrations not yet recorded in schema_migrations.
 // With PostgreSQL an advisory lock keeps two instances starting together
@@ -83,7 +95,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store: read schema version: %w", err)
 		}
 		for v := have + 1; v <= len(migrations); v++ {
-			if _, err := q.exec(ctx, migrations[v-1]); err != nil {
+			if err := q.apply(ctx, migrations[v-1]); err != nil {
 				return fmt.Errorf("store: migration %d: %w", v, err)
 			}
 			if _, err := q.exec(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, v); err != nil {
@@ -92,4 +104,13 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// apply runs one migration: its SQL, or its Go step.
+func (q Queries) apply(ctx context.Context, m string) error {
+	if fn := goMigrations[m]; fn != nil {
+		return fn(ctx, q)
+	}
+	_, err := q.exec(ctx, m)
+	return err
 }

@@ -18,17 +18,22 @@ import (
 // The same figures export as CSV and JSON; the page's numbers and the
 // export's come from one report.Effect.
 
-// effectOf reads the period's incidents and choice counts at sites.
+// effectOf reads the period's rule counts, medians and choice counts at
+// sites, each grouped in the database.
 func effectOf(ctx context.Context, st *store.Store, from, to time.Time, sites []string) (report.Effect, error) {
-	list, err := st.EffectIncidents(ctx, from, to, sites)
+	counts, err := st.RuleCounts(ctx, from, to, sites)
 	if err != nil {
 		return report.Effect{}, err
 	}
-	counts, err := st.ChoiceCounts(ctx, from, to, sites)
+	medians, err := st.RuleMedians(ctx, from, to, sites)
 	if err != nil {
 		return report.Effect{}, err
 	}
-	return report.Effectiveness(list, counts, from, to), nil
+	choices, err := st.ChoiceCounts(ctx, from, to, sites)
+	if err != nil {
+		return report.Effect{}, err
+	}
+	return report.Effectiveness(counts, medians, choices, from, to), nil
 }
 
 // effectPage shows the period's effectiveness to a supervisor.
