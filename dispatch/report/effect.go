@@ -73,14 +73,15 @@ type Effect struct {
 	Choices []ChoiceRow `json:"choices"`
 }
 
-// RuleCount is what the store groups incidents into: the incidents one
-// rule named at one site, open or resolved with one outcome ("" when
-// open), with their money (Amounts) and how many were claimed and reached.
+// RuleCount is what the store sums incidents into: the incidents one
+// rule named at one site (over part of the period; several counts of a
+// rule and site add up), how many are open, the resolved ones by outcome,
+// their money (Amounts) and how many were claimed and reached.
 type RuleCount struct {
 	Rule, Site     string
-	Open           bool
-	Outcome        string
 	N              int
+	Open           int
+	Outcomes       map[string]int // resolved incidents by outcome; absent outcomes need no key
 	HeldMinor      int64
 	ProtectedMinor int64
 	Claimed        int
@@ -132,15 +133,14 @@ func Effectiveness(counts []RuleCount, medians []RuleMedians, choices []ChoiceCo
 
 func (r *RuleRow) add(c RuleCount) {
 	r.Alerts += c.N
-	if c.Open {
-		r.Open += c.N
-	} else {
-		r.Resolved += c.N
-		r.Outcomes[c.Outcome] += c.N
-		if c.Outcome == incident.OutcomeFraudStopped {
-			r.FraudStopped += c.N
+	r.Open += c.Open
+	r.Resolved += c.N - c.Open
+	for o, n := range c.Outcomes {
+		if n > 0 {
+			r.Outcomes[o] += n
 		}
 	}
+	r.FraudStopped = r.Outcomes[incident.OutcomeFraudStopped]
 	r.HeldMinor += c.HeldMinor
 	r.ProtectedMinor += c.ProtectedMinor
 	r.Claimed += c.Claimed

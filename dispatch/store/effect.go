@@ -6,30 +6,55 @@ import (
 	"strings"
 	"time"
 
+	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/report"
 )
 
-// RuleCounts groups the incidents created in [from, to) at the given
-// sites (all when nil) by rule, site, state and outcome, in SQL over
-// incident_rules (effect_rules.go).
+// periodArgs are the arguments of a query on incident_rules over
+// [from, to): the buckets it touches, then the exact bounds, then the
+// sites; where is the site filter.
+func periodArgs(from, to time.Time, sites []string) (where string, args []any) {
+	where, siteArgs := siteFilter(sites)
+	f, t := ms(from), ms(to)
+	return where, append([]any{f / bucketMS, (t - 1) / bucketMS, f, t}, siteArgs...)
+}
+
+// inPeriod is the WHERE of a query on incident_rules over periodArgs.
+const inPeriod = `bucket >= ? AND bucket <= ? AND created >= ? AND created < ?`
+
+// RuleCounts sums the incidents created in [from, to) at the given sites
+// (all when nil) by rule and site, in SQL over incident_rules
+// (effect_rules.go): one count per rule, site and bucket the period
+// touches, for report.Effectiveness to add up.
 func (q Queries) RuleCounts(ctx context.Context, from, to time.Time, sites []string) ([]report.RuleCount, error) {
-	where, args := siteFilter(sites)
-	args = append([]any{ms(from), ms(to)}, args...)
-	rows, err := q.query(ctx, `SELECT rule, site, is_open, outcome, COUNT(*), CAST(SUM(held_minor) AS BIGINT),
-		CAST(SUM(protected_minor) AS BIGINT), COUNT(claim_s), COUNT(arrive_s) FROM incident_rules
-		WHERE created >= ? AND created < ?`+where+` GROUP BY rule, site, is_open, outcome`, args...)
+	where, args := periodArgs(from, to, sites)
+	var byOutcome strings.Builder
+	outcomes := make([]any, len(incident.Outcomes))
+	for n, o := range incident.Outcomes {
+		byOutcome.WriteString(`, SUM(CASE WHEN is_open = 0 AND outcome = ? THEN 1 ELSE 0 END)`)
+		outcomes[n] = o
+	}
+	rows, err := q.query(ctx, `SELECT rule, site, COUNT(*), SUM(is_open), CAST(SUM(held_minor) AS BIGINT),
+		CAST(SUM(protected_minor) AS BIGINT), COUNT(claim_s), COUNT(arrive_s)`+byOutcome.String()+`
+		FROM incident_rules WHERE `+inPeriod+where+` GROUP BY bucket, rule, site`, append(outcomes, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count rules: %w", err)
 	}
 	defer rows.Close()
 	var out []report.RuleCount
 	for rows.Next() {
-		var c report.RuleCount
-		var open int
-		if err := rows.Scan(&c.Rule, &c.Site, &open, &c.Outcome, &c.N, &c.HeldMinor, &c.ProtectedMinor, &c.Claimed, &c.Arrived); err != nil {
+		c := report.RuleCount{Outcomes: make(map[string]int, len(incident.Outcomes))}
+		dest := []any{&c.Rule, &c.Site, &c.N, &c.Open, &c.HeldMinor, &c.ProtectedMinor, &c.Claimed, &c.Arrived}
+		perOutcome := make([]int, len(incident.Outcomes))
+		for n := range perOutcome {
+			dest = append(dest, &perOutcome[n])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("store: scan rule count: %w", err)
 		}
-		c.Open = open == 1
+		for n, o := range incident.Outcomes {
+			c.Outcomes[o] = perOutcome[n]
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -37,15 +62,17 @@ func (q Queries) RuleCounts(ctx context.Context, from, to time.Time, sites []str
 
 // medianQuery finds, per rule and site and per rule over all sites, the
 // median seconds to claim (arrive 0) and to arrive (arrive 1): it counts
-// the incidents at each whole second (h), adds the sites together for
-// report.AllSites (a), and takes the first second where the running count
-// passes half the total — the upper middle of an even count, as
-// report.RuleMedians says. Only a histogram leaves the scan, never a row
-// per incident. %s is the site filter.
-const medianQuery = `WITH d AS (SELECT rule, site, claim_s, arrive_s FROM incident_rules WHERE created >= ? AND created < ?%s),
-	h AS (SELECT rule, site, 0 AS arrive, claim_s AS s, COUNT(*) AS n FROM d WHERE claim_s IS NOT NULL GROUP BY rule, site, claim_s
-		UNION ALL SELECT rule, site, 1, arrive_s, COUNT(*) FROM d WHERE arrive_s IS NOT NULL GROUP BY rule, site, arrive_s),
-	a AS (SELECT rule, site, arrive, s, n FROM h
+// the incidents at each whole second (h, read in index order, each branch
+// on its own index), adds the sites together for report.AllSites (a), and
+// takes the first second where the running count passes half the total —
+// the upper middle of an even count, as report.RuleMedians says. Only a
+// histogram leaves the scan, never a row per incident. %[1]s is the site
+// filter; the period's arguments come twice.
+const medianQuery = `WITH h AS (SELECT rule, site, 0 AS arrive, claim_s AS s, COUNT(*) AS n FROM incident_rules
+		WHERE ` + inPeriod + `%[1]s AND claim_s IS NOT NULL GROUP BY bucket, rule, site, claim_s
+	UNION ALL SELECT rule, site, 1, arrive_s, COUNT(*) FROM incident_rules
+		WHERE ` + inPeriod + `%[1]s AND arrive_s IS NOT NULL GROUP BY bucket, rule, site, arrive_s),
+	a AS (SELECT rule, site, arrive, s, SUM(n) AS n FROM h GROUP BY rule, site, arrive, s
 		UNION ALL SELECT rule, CAST(? AS TEXT), arrive, s, SUM(n) FROM h GROUP BY rule, arrive, s),
 	c AS (SELECT rule, site, arrive, s, SUM(n) OVER (PARTITION BY rule, site, arrive ORDER BY s) AS upto,
 		SUM(n) OVER (PARTITION BY rule, site, arrive) AS total FROM a)
@@ -55,8 +82,8 @@ const medianQuery = `WITH d AS (SELECT rule, site, claim_s, arrive_s FROM incide
 // incidents created in [from, to) at the given sites (all when nil), per
 // rule and site and per rule over those sites (report.AllSites), in SQL.
 func (q Queries) RuleMedians(ctx context.Context, from, to time.Time, sites []string) ([]report.RuleMedians, error) {
-	where, args := siteFilter(sites)
-	args = append(append([]any{ms(from), ms(to)}, args...), report.AllSites)
+	where, args := periodArgs(from, to, sites)
+	args = append(append(args, args...), report.AllSites)
 	rows, err := q.query(ctx, fmt.Sprintf(medianQuery, where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: rule medians: %w", err)
@@ -64,7 +91,6 @@ func (q Queries) RuleMedians(ctx context.Context, from, to time.Time, sites []st
 	defer rows.Close()
 	type key struct{ rule, site string }
 	by := map[key]*report.RuleMedians{}
-	var out []report.RuleMedians
 	for rows.Next() {
 		var k key
 		var arrive int
@@ -83,19 +109,34 @@ func (q Queries) RuleMedians(ctx context.Context, from, to time.Time, sites []st
 			m.ClaimP50 = s
 		}
 	}
+	out := make([]report.RuleMedians, 0, len(by))
 	for _, m := range by {
 		out = append(out, *m)
 	}
 	return out, rows.Err()
 }
 
+// hourMS is an hour in milliseconds, choice_counts' unit.
+const hourMS = 3600 * 1000
+
 // ChoiceCounts counts the session records published in [from, to) at the
-// given sites (all when nil) by site and choice.
+// given sites (all when nil) by site and choice: the whole hours from
+// choice_counts, the part hours at either end (a period that does not
+// start or end on the hour) from the records themselves.
 func (q Queries) ChoiceCounts(ctx context.Context, from, to time.Time, sites []string) ([]report.ChoiceCount, error) {
-	where, args := siteFilter(sites)
-	args = append([]any{ms(from), ms(to)}, args...)
-	rows, err := q.query(ctx, `SELECT site, choice, COUNT(*) FROM session_records WHERE ts >= ? AND ts < ?`+where+
-		` GROUP BY site, choice ORDER BY site, choice`, args...)
+	where, siteArgs := siteFilter(sites)
+	f, t := ms(from), ms(to)
+	h0, h1 := (f+hourMS-1)/hourMS, t/hourMS // whole hours [h0, h1) from choice_counts
+	edge0, edge1 := h0*hourMS, h1*hourMS    // records in [f, edge0) and [edge1, t)
+	if h0 >= h1 {                           // no whole hour: all from the records
+		h0, h1, edge0, edge1 = 0, 0, t, t
+	}
+	args := append([]any{h0, h1}, siteArgs...)
+	args = append(append(args, f, edge0, edge1, t), siteArgs...)
+	rows, err := q.query(ctx, `SELECT site, choice, CAST(SUM(n) AS BIGINT) FROM (
+		SELECT site, choice, n FROM choice_counts WHERE hour >= ? AND hour < ?`+where+`
+		UNION ALL SELECT site, choice, 1 FROM session_records WHERE ((ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?))`+where+`
+	) counted GROUP BY site, choice ORDER BY site, choice`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count choices: %w", err)
 	}
@@ -135,4 +176,15 @@ func (q Queries) SessionRecordsBetween(ctx context.Context, from, to time.Time, 
 		}
 	}
 	return rows.Err()
+}
+
+// countChoice adds a newly stored session record to choice_counts; it
+// runs in the transaction that stores the record.
+func (q Queries) countChoice(ctx context.Context, site, choice string, ts int64) error {
+	_, err := q.exec(ctx, `INSERT INTO choice_counts (hour, site, choice, n) VALUES (?, ?, ?, 1)
+		ON CONFLICT (hour, site, choice) DO UPDATE SET n = choice_counts.n + 1`, ts/hourMS, site, choice)
+	if err != nil {
+		return fmt.Errorf("store: count choice: %w", err)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -46,11 +47,13 @@ func testEffectSQLMatchesGoFold(t *testing.T, dsn string) {
 		{"one day", month0.AddDate(0, 0, 3), month0.AddDate(0, 0, 4), nil},
 		{"sites S1 and S3", month0.AddDate(0, 0, 10), month0.AddDate(0, 0, 24), []string{"S1", "S3"}},
 		{"no site", month0, month0.AddDate(0, 0, 30), []string{}},
+		{"part hours at both ends", month0.Add(3*24*time.Hour + 17*time.Minute + 3*time.Second), month0.Add(5*24*time.Hour + 9*time.Hour + 45*time.Minute), nil},
+		{"within an hour at S2", month0.Add(50*time.Hour + 5*time.Minute), month0.Add(50*time.Hour + 55*time.Minute), []string{"S2"}},
 		{"before the month", month0.AddDate(0, -1, 0), month0, nil},
 	}
 	for _, pass := range []string{"written with the incidents", "backfilled"} {
 		if pass == "backfilled" {
-			if err := st.RebuildIncidentRules(ctx); err != nil {
+			if err := st.RebuildEffectTables(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -124,16 +127,29 @@ func testEffectFollowsUpdates(t *testing.T, dsn string) {
 }
 
 // goFoldOf is the effectiveness folded in Go from every incident of the
-// period, as the page computed it before incident_rules.
+// period, as the page computed it before incident_rules, with the choices
+// counted from every session record of the period.
 func goFoldOf(t *testing.T, st *store.Store, from, to time.Time, sites []string) report.Effect {
 	t.Helper()
 	list, err := st.IncidentsBetween(context.Background(), from, to, sites)
 	if err != nil {
 		t.Fatal(err)
 	}
-	choices, err := st.ChoiceCounts(context.Background(), from, to, sites)
+	counts := map[[2]string]int{}
+	err = st.SessionRecordsBetween(context.Background(), from, to, sites, func(body, _ string) error {
+		var r envelope.SessionRecord
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			return err
+		}
+		counts[[2]string{r.Site, r.Choice}]++
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	var choices []report.ChoiceCount
+	for k, n := range counts {
+		choices = append(choices, report.ChoiceCount{Site: k[0], Choice: k[1], N: n})
 	}
 	return goFold(list, choices, from, to)
 }

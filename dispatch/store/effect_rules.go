@@ -20,7 +20,15 @@ import (
 // Reasons only ever accumulate, so rows are upserted, never deleted.
 
 // ruleCols is the column order of incident_rules' writes.
-const ruleCols = `incident_id, rule, site, created, is_open, outcome, held_minor, protected_minor, claim_s, arrive_s`
+const ruleCols = `incident_id, rule, site, created, bucket, is_open, outcome, held_minor, protected_minor, claim_s, arrive_s`
+
+// bucketMS is the width of incident_rules.bucket, 30 days in
+// milliseconds. The indexes lead with the bucket, so the rows of a period
+// come out in (bucket, rule, site, …) order and SQLite groups them as
+// they come instead of sorting them (it has no hash aggregation); a
+// period scans the whole buckets it touches, at most a slot more at each
+// end, and yields one group per bucket it spans.
+const bucketMS = 30 * 24 * 3600 * 1000
 
 // ruleUpsert is what an upsert sets from the new row.
 var ruleUpsert = func() string {
@@ -40,12 +48,12 @@ func (q Queries) putRules(ctx context.Context, i *incident.Incident) error {
 	}
 	held, protected := report.Amounts(i)
 	claim, arrive := secondsSince(i.Created, i.ClaimedAt), secondsSince(i.Created, i.ArrivedAt)
-	one := "(" + marks(10) + ")"
+	one := "(" + marks(11) + ")"
 	vals := make([]string, 0, len(rules))
-	args := make([]any, 0, 10*len(rules))
+	args := make([]any, 0, 11*len(rules))
 	for _, r := range rules {
 		vals = append(vals, one)
-		args = append(args, i.ID, r, i.Site, ms(i.Created), b2i(i.Open()), i.Outcome, held, protected, claim, arrive)
+		args = append(args, i.ID, r, i.Site, ms(i.Created), ms(i.Created)/bucketMS, b2i(i.Open()), i.Outcome, held, protected, claim, arrive)
 	}
 	if _, err := q.exec(ctx, `INSERT INTO incident_rules (`+ruleCols+`) VALUES `+strings.Join(vals, ", ")+ruleUpsert, args...); err != nil {
 		return fmt.Errorf("store: write rules of incident %s: %w", i.ID, err)

@@ -2,13 +2,16 @@ package store
 
 import "context"
 
-// RebuildIncidentRules empties incident_rules and fills it again as the
-// migration does, for the external tests that check the backfill.
-func (s *Store) RebuildIncidentRules(ctx context.Context) error {
+// RebuildEffectTables empties incident_rules and choice_counts and fills
+// them again as their migrations do, for the external tests that check
+// the backfills.
+func (s *Store) RebuildEffectTables(ctx context.Context) error {
 	return s.Tx(ctx, func(q Queries) error {
-		if _, err := q.exec(ctx, `DELETE FROM incident_rules`); err != nil {
-			return err
+		for _, m := range []string{`DELETE FROM incident_rules`, `DELETE FROM choice_counts`, backfillChoices, backfillRules} {
+			if err := q.apply(ctx, m); err != nil {
+				return err
+			}
 		}
-		return backfillIncidentRules(ctx, q)
+		return nil
 	})
 }

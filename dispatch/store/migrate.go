@@ -64,14 +64,26 @@ var migrations = []string{
 	`ALTER TABLE incidents ADD COLUMN held_ever INTEGER NOT NULL DEFAULT 0`,
 	`UPDATE incidents SET held_ever = held`,
 	// one row per incident and rule it names, for the effectiveness page's
-	// sums in SQL (effect_rules.go); the index covers its queries
+	// sums in SQL (effect_rules.go); bucket is created's 30-day slot, which
+	// leads both indexes so a period's rows come out already grouped
 	`CREATE TABLE incident_rules (incident_id TEXT NOT NULL, rule TEXT NOT NULL, site TEXT NOT NULL,
-		created BIGINT NOT NULL, is_open INTEGER NOT NULL, outcome TEXT NOT NULL, held_minor BIGINT NOT NULL,
-		protected_minor BIGINT NOT NULL, claim_s BIGINT, arrive_s BIGINT, PRIMARY KEY (incident_id, rule))`,
-	`CREATE INDEX incident_rules_period ON incident_rules (created, site, rule, is_open, outcome, held_minor,
-		protected_minor, claim_s, arrive_s)`,
+		created BIGINT NOT NULL, bucket BIGINT NOT NULL, is_open INTEGER NOT NULL, outcome TEXT NOT NULL,
+		held_minor BIGINT NOT NULL, protected_minor BIGINT NOT NULL, claim_s BIGINT, arrive_s BIGINT,
+		PRIMARY KEY (incident_id, rule))`,
+	`CREATE INDEX incident_rules_claim ON incident_rules (bucket, rule, site, claim_s, created, is_open, outcome,
+		held_minor, protected_minor, arrive_s)`, // covers RuleCounts and the claim medians
+	`CREATE INDEX incident_rules_arrive ON incident_rules (bucket, rule, site, arrive_s, created)`,
+	// session records counted by hour, site and choice as they are stored
+	// (effect.go's ChoiceCounts); records are never changed or deleted
+	`CREATE TABLE choice_counts (hour BIGINT NOT NULL, site TEXT NOT NULL, choice TEXT NOT NULL,
+		n BIGINT NOT NULL, PRIMARY KEY (hour, site, choice))`,
+	backfillChoices,
 	backfillRules,
 }
+
+// backfillChoices counts the session records stored before choice_counts.
+const backfillChoices = `INSERT INTO choice_counts (hour, site, choice, n)
+	SELECT ts / 3600000, site, choice, COUNT(*) FROM session_records GROUP BY ts / 3600000, site, choice`
 
 // goMigrations stand in migrations, by name, for work the two databases
 // cannot do with the same SQL.
