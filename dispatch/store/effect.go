@@ -6,9 +6,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/report"
 )
+
+// The effectiveness page's reads. Each groups in the database and returns
+// a few hundred rows at most, whatever the number of incidents: SQLite has
+// no hash aggregation and would sort every row of a period, so the
+// queries read incident_rules through indexes already in the order they
+// group by (effect_rules.go), and choices from choice_counts.
 
 // periodArgs are the arguments of a query on incident_rules over
 // [from, to): the buckets it touches, then the exact bounds, then the
@@ -23,51 +28,51 @@ func periodArgs(from, to time.Time, sites []string) (where string, args []any) {
 const inPeriod = `bucket >= ? AND bucket <= ? AND created >= ? AND created < ?`
 
 // RuleCounts sums the incidents created in [from, to) at the given sites
-// (all when nil) by rule and site, in SQL over incident_rules
-// (effect_rules.go): one count per rule, site and bucket the period
-// touches, for report.Effectiveness to add up.
+// (all when nil) by rule, site, state and outcome, in SQL over
+// incident_rules: one count per group and bucket the period touches, for
+// report.Effectiveness to add up.
 func (q Queries) RuleCounts(ctx context.Context, from, to time.Time, sites []string) ([]report.RuleCount, error) {
-	where, args := periodArgs(from, to, sites)
-	var byOutcome strings.Builder
-	outcomes := make([]any, len(incident.Outcomes))
-	for n, o := range incident.Outcomes {
-		byOutcome.WriteString(`, SUM(CASE WHEN is_open = 0 AND outcome = ? THEN 1 ELSE 0 END)`)
-		outcomes[n] = o
-	}
-	rows, err := q.query(ctx, `SELECT rule, site, COUNT(*), SUM(is_open), CAST(SUM(held_minor) AS BIGINT),
-		CAST(SUM(protected_minor) AS BIGINT), COUNT(claim_s), COUNT(arrive_s)`+byOutcome.String()+`
-		FROM incident_rules WHERE `+inPeriod+where+` GROUP BY bucket, rule, site`, append(outcomes, args...)...)
+	query, args := ruleCountsSQL(from, to, sites)
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count rules: %w", err)
 	}
 	defer rows.Close()
 	var out []report.RuleCount
 	for rows.Next() {
-		c := report.RuleCount{Outcomes: make(map[string]int, len(incident.Outcomes))}
-		dest := []any{&c.Rule, &c.Site, &c.N, &c.Open, &c.HeldMinor, &c.ProtectedMinor, &c.Claimed, &c.Arrived}
-		perOutcome := make([]int, len(incident.Outcomes))
-		for n := range perOutcome {
-			dest = append(dest, &perOutcome[n])
-		}
-		if err := rows.Scan(dest...); err != nil {
+		var c report.RuleCount
+		var open int
+		var outcome string
+		if err := rows.Scan(&c.Rule, &c.Site, &open, &outcome, &c.N, &c.HeldMinor, &c.ProtectedMinor, &c.Claimed, &c.Arrived); err != nil {
 			return nil, fmt.Errorf("store: scan rule count: %w", err)
 		}
-		for n, o := range incident.Outcomes {
-			c.Outcomes[o] = perOutcome[n]
+		if open == 1 {
+			c.Open = c.N
+		} else {
+			c.Outcomes = map[string]int{outcome: c.N}
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
+// ruleCountsSQL reads index incident_rules_counts in its order.
+func ruleCountsSQL(from, to time.Time, sites []string) (string, []any) {
+	where, args := periodArgs(from, to, sites)
+	return `SELECT rule, site, is_open, outcome, COUNT(*), CAST(SUM(held_minor) AS BIGINT),
+		CAST(SUM(protected_minor) AS BIGINT), COUNT(claim_s), COUNT(arrive_s) FROM incident_rules
+		WHERE ` + inPeriod + where + ` GROUP BY bucket, rule, site, is_open, outcome`, args
+}
+
 // medianQuery finds, per rule and site and per rule over all sites, the
 // median seconds to claim (arrive 0) and to arrive (arrive 1): it counts
-// the incidents at each whole second (h, read in index order, each branch
-// on its own index), adds the sites together for report.AllSites (a), and
-// takes the first second where the running count passes half the total —
-// the upper middle of an even count, as report.RuleMedians says. Only a
-// histogram leaves the scan, never a row per incident. %[1]s is the site
-// filter; the period's arguments come twice.
+// the incidents at each whole second (h, each branch read from its own
+// index in its order), adds the buckets together (a) and the sites for
+// report.AllSites, and takes the first second where the running count
+// passes half the total — the upper middle of an even count, as
+// report.RuleMedians says. Only a histogram leaves the scan, never a row
+// per incident. %[1]s is the site filter; the period's arguments come
+// twice.
 const medianQuery = `WITH h AS (SELECT rule, site, 0 AS arrive, claim_s AS s, COUNT(*) AS n FROM incident_rules
 		WHERE ` + inPeriod + `%[1]s AND claim_s IS NOT NULL GROUP BY bucket, rule, site, claim_s
 	UNION ALL SELECT rule, site, 1, arrive_s, COUNT(*) FROM incident_rules
@@ -82,9 +87,8 @@ const medianQuery = `WITH h AS (SELECT rule, site, 0 AS arrive, claim_s AS s, CO
 // incidents created in [from, to) at the given sites (all when nil), per
 // rule and site and per rule over those sites (report.AllSites), in SQL.
 func (q Queries) RuleMedians(ctx context.Context, from, to time.Time, sites []string) ([]report.RuleMedians, error) {
-	where, args := periodArgs(from, to, sites)
-	args = append(append(args, args...), report.AllSites)
-	rows, err := q.query(ctx, fmt.Sprintf(medianQuery, where), args...)
+	query, args := mediansSQL(from, to, sites)
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: rule medians: %w", err)
 	}
@@ -116,6 +120,11 @@ func (q Queries) RuleMedians(ctx context.Context, from, to time.Time, sites []st
 	return out, rows.Err()
 }
 
+func mediansSQL(from, to time.Time, sites []string) (string, []any) {
+	where, args := periodArgs(from, to, sites)
+	return fmt.Sprintf(medianQuery, where), append(append(args, args...), report.AllSites)
+}
+
 // hourMS is an hour in milliseconds, choice_counts' unit.
 const hourMS = 3600 * 1000
 
@@ -124,19 +133,8 @@ const hourMS = 3600 * 1000
 // choice_counts, the part hours at either end (a period that does not
 // start or end on the hour) from the records themselves.
 func (q Queries) ChoiceCounts(ctx context.Context, from, to time.Time, sites []string) ([]report.ChoiceCount, error) {
-	where, siteArgs := siteFilter(sites)
-	f, t := ms(from), ms(to)
-	h0, h1 := (f+hourMS-1)/hourMS, t/hourMS // whole hours [h0, h1) from choice_counts
-	edge0, edge1 := h0*hourMS, h1*hourMS    // records in [f, edge0) and [edge1, t)
-	if h0 >= h1 {                           // no whole hour: all from the records
-		h0, h1, edge0, edge1 = 0, 0, t, t
-	}
-	args := append([]any{h0, h1}, siteArgs...)
-	args = append(append(args, f, edge0, edge1, t), siteArgs...)
-	rows, err := q.query(ctx, `SELECT site, choice, CAST(SUM(n) AS BIGINT) FROM (
-		SELECT site, choice, n FROM choice_counts WHERE hour >= ? AND hour < ?`+where+`
-		UNION ALL SELECT site, choice, 1 FROM session_records WHERE ((ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?))`+where+`
-	) counted GROUP BY site, choice ORDER BY site, choice`, args...)
+	query, args := choicesSQL(from, to, sites)
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count choices: %w", err)
 	}
@@ -150,6 +148,33 @@ func (q Queries) ChoiceCounts(ctx context.Context, from, to time.Time, sites []s
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+func choicesSQL(from, to time.Time, sites []string) (string, []any) {
+	where, siteArgs := siteFilter(sites)
+	f, t := ms(from), ms(to)
+	h0, h1 := (f+hourMS-1)/hourMS, t/hourMS // whole hours [h0, h1) from choice_counts
+	edge0, edge1 := h0*hourMS, h1*hourMS    // records in [f, edge0) and [edge1, t)
+	if h0 >= h1 {                           // no whole hour: all from the records
+		h0, h1, edge0, edge1 = 0, 0, t, t
+	}
+	args := append([]any{h0, h1}, siteArgs...)
+	args = append(append(args, f, edge0, edge1, t), siteArgs...)
+	return `SELECT site, choice, CAST(SUM(n) AS BIGINT) FROM (
+		SELECT site, choice, n FROM choice_counts WHERE hour >= ? AND hour < ?` + where + `
+		UNION ALL SELECT site, choice, 1 FROM session_records WHERE ((ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?))` + where + `
+	) counted GROUP BY site, choice ORDER BY site, choice`, args
+}
+
+// countChoice adds a newly stored session record to choice_counts; it
+// runs in the transaction that stores the record.
+func (q Queries) countChoice(ctx context.Context, site, choice string, ts int64) error {
+	_, err := q.exec(ctx, `INSERT INTO choice_counts (hour, site, choice, n) VALUES (?, ?, ?, 1)
+		ON CONFLICT (hour, site, choice) DO UPDATE SET n = choice_counts.n + 1`, ts/hourMS, site, choice)
+	if err != nil {
+		return fmt.Errorf("store: count choice: %w", err)
+	}
+	return nil
 }
 
 // SessionRecordsBetween streams the session records published in
@@ -176,15 +201,4 @@ func (q Queries) SessionRecordsBetween(ctx context.Context, from, to time.Time, 
 		}
 	}
 	return rows.Err()
-}
-
-// countChoice adds a newly stored session record to choice_counts; it
-// runs in the transaction that stores the record.
-func (q Queries) countChoice(ctx context.Context, site, choice string, ts int64) error {
-	_, err := q.exec(ctx, `INSERT INTO choice_counts (hour, site, choice, n) VALUES (?, ?, ?, 1)
-		ON CONFLICT (hour, site, choice) DO UPDATE SET n = choice_counts.n + 1`, ts/hourMS, site, choice)
-	if err != nil {
-		return fmt.Errorf("store: count choice: %w", err)
-	}
-	return nil
 }

@@ -65,20 +65,26 @@ var migrations = []string{
 	`UPDATE incidents SET held_ever = held`,
 	// one row per incident and rule it names, for the effectiveness page's
 	// sums in SQL (effect_rules.go); bucket is created's 30-day slot, which
-	// leads both indexes so a period's rows come out already grouped
+	// leads each index so a period's rows come out in the order the page
+	// groups them: counts (RuleCounts), then seconds to claim and to
+	// arrive (RuleMedians), each index covering its query
 	`CREATE TABLE incident_rules (incident_id TEXT NOT NULL, rule TEXT NOT NULL, site TEXT NOT NULL,
 		created BIGINT NOT NULL, bucket BIGINT NOT NULL, is_open INTEGER NOT NULL, outcome TEXT NOT NULL,
 		held_minor BIGINT NOT NULL, protected_minor BIGINT NOT NULL, claim_s BIGINT, arrive_s BIGINT,
 		PRIMARY KEY (incident_id, rule))`,
-	`CREATE INDEX incident_rules_claim ON incident_rules (bucket, rule, site, claim_s, created, is_open, outcome,
-		held_minor, protected_minor, arrive_s)`, // covers RuleCounts and the claim medians
+	`CREATE INDEX incident_rules_counts ON incident_rules (bucket, rule, site, is_open, outcome, created,
+		held_minor, protected_minor, claim_s, arrive_s)`,
+	`CREATE INDEX incident_rules_claim ON incident_rules (bucket, rule, site, claim_s, created)`,
 	`CREATE INDEX incident_rules_arrive ON incident_rules (bucket, rule, site, arrive_s, created)`,
+	backfillRules,
 	// session records counted by hour, site and choice as they are stored
 	// (effect.go's ChoiceCounts); records are never changed or deleted
 	`CREATE TABLE choice_counts (hour BIGINT NOT NULL, site TEXT NOT NULL, choice TEXT NOT NULL,
 		n BIGINT NOT NULL, PRIMARY KEY (hour, site, choice))`,
 	backfillChoices,
-	backfillRules,
+	// the follow-ups owed (ResolvedUnreviewed), oldest resolution first,
+	// without reading every resolved incident and sorting them
+	`CREATE INDEX incidents_resolved ON incidents (state, resolved_at, id)`,
 }
 
 // backfillChoices counts the session records stored before choice_counts.
