@@ -69,6 +69,7 @@ func benchEffectPage(b *testing.B, dsn string) {
 	c, _ := (&rig{srv: srv, st: st}).login(b, "sup")
 	page := srv.URL + "/supervisor/effectiveness?from=2026-11-01&to=2026-11-30"
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for range b.N {
 		res, err := c.Get(page)
 		if err != nil {
@@ -80,6 +81,8 @@ func benchEffectPage(b *testing.B, dsn string) {
 			b.Fatalf("status %d", res.StatusCode)
 		}
 	}
+	// the CPU this process spent (server and client; PostgreSQL's own is not counted)
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
 
 func init() {
