@@ -69,21 +69,25 @@ func testEffectiveness(t *testing.T, dsn string) {
 	}
 }
 
-// effectOf is the effectiveness as the page reads it: grouped in SQL.
+// effectOf is the effectiveness as the page reads it: grouped in SQL,
+// in one snapshot.
 func effectOf(ctx context.Context, st *store.Store, from, to time.Time, sites []string) (report.Effect, error) {
-	counts, err := st.RuleCounts(ctx, from, to, sites)
-	if err != nil {
-		return report.Effect{}, err
-	}
-	medians, err := st.RuleMedians(ctx, from, to, sites)
-	if err != nil {
-		return report.Effect{}, err
-	}
-	choices, err := st.ChoiceCounts(ctx, from, to, sites)
-	if err != nil {
-		return report.Effect{}, err
-	}
-	return report.Effectiveness(counts, medians, choices, from, to), nil
+	var (
+		counts  []report.RuleCount
+		medians []report.RuleMedians
+		choices []report.ChoiceCount
+	)
+	err := st.EffectReads(ctx, func(q store.Queries) (err error) {
+		if counts, err = q.RuleCounts(ctx, from, to, sites); err != nil {
+			return err
+		}
+		if medians, err = q.RuleMedians(ctx, from, to, sites); err != nil {
+			return err
+		}
+		choices, err = q.ChoiceCounts(ctx, from, to, sites)
+		return err
+	})
+	return report.Effectiveness(counts, medians, choices, from, to), err
 }
 
 func checkRules(t *testing.T, got, want []report.RuleRow) {

@@ -19,17 +19,23 @@ import (
 // export's come from one report.Effect.
 
 // effectOf reads the period's rule counts, medians and choice counts at
-// sites, each grouped in the database.
+// sites, each grouped in the database, in one snapshot.
 func effectOf(ctx context.Context, st *store.Store, from, to time.Time, sites []string) (report.Effect, error) {
-	counts, err := st.RuleCounts(ctx, from, to, sites)
-	if err != nil {
-		return report.Effect{}, err
-	}
-	medians, err := st.RuleMedians(ctx, from, to, sites)
-	if err != nil {
-		return report.Effect{}, err
-	}
-	choices, err := st.ChoiceCounts(ctx, from, to, sites)
+	var (
+		counts  []report.RuleCount
+		medians []report.RuleMedians
+		choices []report.ChoiceCount
+	)
+	err := st.EffectReads(ctx, func(q store.Queries) (err error) {
+		if counts, err = q.RuleCounts(ctx, from, to, sites); err != nil {
+			return err
+		}
+		if medians, err = q.RuleMedians(ctx, from, to, sites); err != nil {
+			return err
+		}
+		choices, err = q.ChoiceCounts(ctx, from, to, sites)
+		return err
+	})
 	if err != nil {
 		return report.Effect{}, err
 	}
