@@ -73,39 +73,54 @@ type Effect struct {
 	Choices []ChoiceRow `json:"choices"`
 }
 
-// Effectiveness computes the rule rows from the period's incidents (an
-// incident counts for every rule among its reasons) and the choice rows
-// from the period's choice counts. Rows are sorted by rule, then site,
-// AllSites first.
-func Effectiveness(list []incident.Incident, choices []ChoiceCount, from, to time.Time) Effect {
+// RuleCount is what the store sums incidents into: the incidents one
+// rule named at one site (over part of the period; several counts of a
+// rule and site add up), how many are open, the resolved ones by outcome,
+// their money (Amounts) and how many were claimed and reached.
+type RuleCount struct {
+	Rule, Site     string
+	N              int
+	Open           int
+	Outcomes       map[string]int // resolved incidents by outcome; absent outcomes need no key
+	HeldMinor      int64
+	ProtectedMinor int64
+	Claimed        int
+	Arrived        int
+}
+
+// RuleMedians are one rule's median times to claim and to arrive at one
+// site or AllSites, each the middle one of the durations in whole seconds
+// (DurationSeconds), the upper one of an even count.
+type RuleMedians struct {
+	Rule, Site          string
+	ClaimP50, ArriveP50 Seconds
+}
+
+// Effectiveness builds the rule rows from the period's counts and
+// medians (the store groups them in SQL), adding every site's counts
+// into the AllSites row, and the choice rows from the choice counts.
+// Rows are sorted by rule, then site, AllSites first.
+func Effectiveness(counts []RuleCount, medians []RuleMedians, choices []ChoiceCount, from, to time.Time) Effect {
 	type key struct{ rule, site string }
 	rows := map[key]*RuleRow{}
-	claims := map[key][]time.Duration{}
-	arrivals := map[key][]time.Duration{}
-	for n := range list {
-		i := &list[n]
-		for _, rule := range ruleIDs(i.Reasons) {
-			for _, k := range []key{{rule, i.Site}, {rule, AllSites}} {
-				r := rows[k]
-				if r == nil {
-					r = &RuleRow{Rule: k.rule, Site: k.site, Outcomes: map[string]int{}}
-					rows[k] = r
-				}
-				r.count(i)
-				if !i.ClaimedAt.IsZero() {
-					claims[k] = append(claims[k], i.ClaimedAt.Sub(i.Created))
-				}
-				if !i.ArrivedAt.IsZero() {
-					arrivals[k] = append(arrivals[k], i.ArrivedAt.Sub(i.Created))
-				}
+	for _, c := range counts {
+		for _, k := range []key{{c.Rule, c.Site}, {c.Rule, AllSites}} {
+			r := rows[k]
+			if r == nil {
+				r = &RuleRow{Rule: k.rule, Site: k.site, Outcomes: map[string]int{}}
+				rows[k] = r
 			}
+			r.add(c)
+		}
+	}
+	for _, m := range medians {
+		if r := rows[key{m.Rule, m.Site}]; r != nil {
+			r.ClaimP50, r.ArriveP50 = m.ClaimP50, m.ArriveP50
 		}
 	}
 	e := Effect{From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly),
 		Rules: make([]RuleRow, 0, len(rows)), Choices: choiceRows(choices)}
-	for k, r := range rows {
-		r.Claimed, r.ClaimP50, _ = spread(claims[k])
-		r.Arrived, r.ArriveP50, _ = spread(arrivals[k])
+	for _, r := range rows {
 		if r.Resolved > 0 {
 			p := float64(r.FraudStopped) / float64(r.Resolved)
 			r.Precision = &p
@@ -116,31 +131,49 @@ func Effectiveness(list []incident.Incident, choices []ChoiceCount, from, to tim
 	return e
 }
 
-func (r *RuleRow) count(i *incident.Incident) {
-	r.Alerts++
-	if i.Open() {
-		r.Open++
-	} else {
-		r.Resolved++
-		r.Outcomes[i.Outcome]++
-		if i.Outcome == incident.OutcomeFraudStopped {
-			r.FraudStopped++
+func (r *RuleRow) add(c RuleCount) {
+	r.Alerts += c.N
+	r.Open += c.Open
+	r.Resolved += c.N - c.Open
+	for o, n := range c.Outcomes {
+		if n > 0 {
+			r.Outcomes[o] += n
 		}
 	}
-	if !(i.Held || i.HeldEver) || cmp.Or(i.Currency, EffectCurrency) != EffectCurrency {
-		return
-	}
-	r.HeldMinor += i.AmountMinor
-	if !i.Open() && i.Outcome != incident.OutcomeCustomerProceeded && i.TxnState != TxnDoneOK {
-		r.ProtectedMinor += i.AmountMinor
-	}
+	r.FraudStopped = r.Outcomes[incident.OutcomeFraudStopped]
+	r.HeldMinor += c.HeldMinor
+	r.ProtectedMinor += c.ProtectedMinor
+	r.Claimed += c.Claimed
+	r.Arrived += c.Arrived
 }
+
+// Amounts is what one incident adds to each of its rules' money: its
+// amount as held when it was held at some point (incident.HeldEver) and
+// is in EffectCurrency (or names none), and as protected too when it was
+// resolved with an outcome other than customer_proceeded and the transfer
+// did not complete (txn state other than done_ok).
+func Amounts(i *incident.Incident) (held, protected int64) {
+	if !(i.Held || i.HeldEver) || cmp.Or(i.Currency, EffectCurrency) != EffectCurrency {
+		return 0, 0
+	}
+	if !i.Open() && i.Outcome != incident.OutcomeCustomerProceeded && i.TxnState != TxnDoneOK {
+		return i.AmountMinor, i.AmountMinor
+	}
+	return i.AmountMinor, 0
+}
+
+// DurationSeconds is a duration in whole seconds, rounded half away from
+// zero: the unit of every median in the reports. Rounding never changes
+// the order of durations, so the median of rounded durations is the
+// rounded median.
+func DurationSeconds(d time.Duration) Seconds { return Seconds(d.Round(time.Second) / time.Second) }
 
 // TxnDoneOK is the transaction state of a transfer that went through.
 const TxnDoneOK = "done_ok"
 
-// ruleIDs lists the distinct rules among reasons, in order.
-func ruleIDs(rs []envelope.Reason) []string {
+// RuleIDs lists the distinct rules among reasons, in order: the rules an
+// incident counts for.
+func RuleIDs(rs []envelope.Reason) []string {
 	var out []string
 	for _, r := range rs {
 		if r.Rule != "" && !slices.Contains(out, r.Rule) {

@@ -14,20 +14,22 @@ import (
 
 // Day is one site's day.
 type Day struct {
-	Site      string           `json:"site"`
-	Date      string           `json:"date"` // YYYY-MM-DD in the report's time zone
-	Incidents int              `json:"incidents"`
-	High      int              `json:"high"`
-	Open      int              `json:"open"`
-	Claimed   int              `json:"claimed"`
-	ClaimP50  Seconds          `json:"claim_p50_s"`
-	ClaimMax  Seconds          `json:"claim_max_s"`
-	Arrived   int              `json:"arrived"`
-	ArriveP50 Seconds          `json:"arrive_p50_s"` // from creation to arrival
-	ArriveMax Seconds          `json:"arrive_max_s"`
-	Escalated int              `json:"escalated"`
-	Outcomes  map[string]int   `json:"outcomes"`
-	Held      map[string]int64 `json:"held_minor"` // held amounts by currency, minor units
+	Site      string         `json:"site"`
+	Date      string         `json:"date"` // YYYY-MM-DD in the report's time zone
+	Incidents int            `json:"incidents"`
+	High      int            `json:"high"`
+	Open      int            `json:"open"`
+	Claimed   int            `json:"claimed"`
+	ClaimP50  Seconds        `json:"claim_p50_s"`
+	ClaimMax  Seconds        `json:"claim_max_s"`
+	Arrived   int            `json:"arrived"`
+	ArriveP50 Seconds        `json:"arrive_p50_s"` // from creation to arrival
+	ArriveMax Seconds        `json:"arrive_max_s"`
+	Escalated int            `json:"escalated"`
+	Outcomes  map[string]int `json:"outcomes"`
+	// Held sums by currency, in minor units, the amounts of the day's
+	// incidents held at some point (incident.HeldEver), released or not.
+	Held map[string]int64 `json:"held_minor"`
 }
 
 // Seconds is a duration reported in whole seconds.
@@ -65,7 +67,7 @@ func Daily(list []incident.Incident, loc *time.Location) []Day {
 		if i.Rung > 0 || i.Overdue {
 			d.Escalated++
 		}
-		if i.Held && i.AmountMinor > 0 {
+		if (i.Held || i.HeldEver) && i.AmountMinor > 0 { // held at some point: a released hold still counts
 			d.Held[cmp.Or(i.Currency, "CNY")] += i.AmountMinor
 		}
 	}
@@ -85,5 +87,5 @@ func spread(ds []time.Duration) (int, Seconds, Seconds) {
 		return 0, 0, 0
 	}
 	slices.Sort(ds)
-	return len(ds), Seconds(ds[len(ds)/2].Round(time.Second) / time.Second), Seconds(ds[len(ds)-1].Round(time.Second) / time.Second)
+	return len(ds), DurationSeconds(ds[len(ds)/2]), DurationSeconds(ds[len(ds)-1])
 }

@@ -49,6 +49,27 @@ func TestDaily(t *testing.T) {
 	}
 }
 
+// A hold the terminal released afterwards (its last alert_update says
+// held:false) still counts as money held that day; an incident never
+// held adds nothing.
+func TestDailyCountsReleasedHolds(t *testing.T) {
+	alert := func(id string, held bool, at time.Time) envelope.Alert {
+		return envelope.Alert{ID: id, Type: "alert", AlertID: "A1", Site: "S1", Terminal: "T1", Level: "high", Held: held,
+			TS: envelope.Time(at), Reasons: []envelope.Reason{{Rule: "r"}}, Txn: &envelope.Txn{AmountMinor: 800000, Currency: "CNY"}}
+	}
+	released, _ := incident.FromAlert("1", alert("m1", true, t0), t0)
+	released.Fold(alert("m2", false, t0.Add(time.Minute)), t0.Add(time.Minute))
+	if released.Held || !released.HeldEver {
+		t.Fatalf("held %v, held ever %v: want a released hold", released.Held, released.HeldEver)
+	}
+	never, _ := incident.FromAlert("2", envelope.Alert{ID: "m3", Type: "alert", AlertID: "A2", Site: "S1", Terminal: "T1",
+		Level: "high", TS: envelope.Time(t0), Txn: &envelope.Txn{AmountMinor: 5000, Currency: "CNY"}}, t0)
+	got := Daily([]incident.Incident{released, never}, time.UTC)
+	if len(got) != 1 || got[0].Incidents != 2 || got[0].Held["CNY"] != 800000 {
+		t.Fatalf("days %+v: want one day of 2 incidents with 8000.00 CNY held", got)
+	}
+}
+
 func TestExport(t *testing.T) {
 	list := day()
 	steps := []incident.Step{{IncidentID: "1", At: t0, Actor: "system", Action: "raised"}, {IncidentID: "1", At: t0.Add(time.Minute), Actor: "g1", Action: "claimed"}}

@@ -64,6 +64,9 @@ func (q Queries) CreateIncident(ctx context.Context, i *incident.Incident, steps
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
+	if err := q.putRules(ctx, i); err != nil {
+		return false, err
+	}
 	return true, q.AddSteps(ctx, steps...)
 }
 
@@ -93,6 +96,9 @@ func (q Queries) UpdateIncident(ctx context.Context, i *incident.Incident, steps
 		return fmt.Errorf("store: update incident %s at version %d: %w", i.ID, i.Version, ErrConflict)
 	}
 	i.Version++
+	if err := q.putRules(ctx, i); err != nil {
+		return err
+	}
 	return q.AddSteps(ctx, steps...)
 }
 

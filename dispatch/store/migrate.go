@@ -66,7 +66,37 @@ var migrations = []string{
 	// a status's own terminal's open incident of a kind (OpenIncidentOf),
 	// read for every status a fleet sends
 	`CREATE INDEX incidents_terminal ON incidents (site, terminal, kind)`,
+	// one row per incident and rule it names, for the effectiveness page's
+	// sums in SQL (effect_rules.go); bucket is created's 30-day slot, which
+	// leads each index so a period's rows come out in the order the page
+	// groups them: counts (RuleCounts), then seconds to claim and to
+	// arrive (RuleMedians), each index covering its query
+	`CREATE TABLE incident_rules (incident_id TEXT NOT NULL, rule TEXT NOT NULL, site TEXT NOT NULL,
+		created BIGINT NOT NULL, bucket BIGINT NOT NULL, is_open INTEGER NOT NULL, outcome TEXT NOT NULL,
+		held_minor BIGINT NOT NULL, protected_minor BIGINT NOT NULL, claim_s BIGINT, arrive_s BIGINT,
+		PRIMARY KEY (incident_id, rule))`,
+	`CREATE INDEX incident_rules_counts ON incident_rules (bucket, rule, site, is_open, outcome, created,
+		held_minor, protected_minor, claim_s, arrive_s)`,
+	`CREATE INDEX incident_rules_claim ON incident_rules (bucket, rule, site, claim_s, created)`,
+	`CREATE INDEX incident_rules_arrive ON incident_rules (bucket, rule, site, arrive_s, created)`,
+	backfillRules,
+	// session records counted by hour, site and choice as they are stored
+	// (effect.go's ChoiceCounts); records are never changed or deleted
+	`CREATE TABLE choice_counts (hour BIGINT NOT NULL, site TEXT NOT NULL, choice TEXT NOT NULL,
+		n BIGINT NOT NULL, PRIMARY KEY (hour, site, choice))`,
+	backfillChoices,
+	// the follow-ups owed (ResolvedUnreviewed), oldest resolution first,
+	// without reading every resolved incident and sorting them
+	`CREATE INDEX incidents_resolved ON incidents (state, resolved_at, id)`,
 }
+
+// backfillChoices counts the session records stored before choice_counts.
+const backfillChoices = `INSERT INTO choice_counts (hour, site, choice, n)
+	SELECT ts / 3600000, site, choice, COUNT(*) FROM session_records GROUP BY ts / 3600000, site, choice`
+
+// goMigrations stand in migrations, by name, for work the two databases
+// cannot do with the same SQL.
+var goMigrations = map[string]func(context.Context, Queries) error{backfillRules: backfillIncidentRules}
 
 // migrate applies the migrations not yet recorded in schema_migrations.
 // With PostgreSQL an advisory lock keeps two instances starting together
@@ -86,7 +116,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store: read schema version: %w", err)
 		}
 		for v := have + 1; v <= len(migrations); v++ {
-			if _, err := q.exec(ctx, migrations[v-1]); err != nil {
+			if err := q.apply(ctx, migrations[v-1]); err != nil {
 				return fmt.Errorf("store: migration %d: %w", v, err)
 			}
 			if _, err := q.exec(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, v); err != nil {
@@ -95,4 +125,25 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// apply runs one migration: its SQL, or its Go step.
+func (q Queries) apply(ctx context.Context, m string) error {
+	if fn := goMigrations[m]; fn != nil {
+		return fn(ctx, q)
+	}
+	_, err := q.exec(ctx, m)
+	return err
+}
+
+// Analyze refreshes the query planner's statistics of every table, as
+// one does after a bulk load (a benchmark's seeding). In service
+// PostgreSQL's autovacuum does it as tables change; SQLite keeps none, and
+// tgdispatch's queries have one covering index each, whose choice does
+// not depend on them (docs/benchmarks.md).
+func (s *Store) Analyze(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("store: analyze: %w", err)
+	}
+	return nil
 }

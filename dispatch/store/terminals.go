@@ -132,18 +132,22 @@ func (q Queries) Sightings(ctx context.Context, keys []string, since time.Time) 
 	return out, rows.Err()
 }
 
-// PutSessionRecord keeps a terminal's session audit record (by its id).
+// PutSessionRecord keeps a terminal's session audit record (by its id)
+// and counts its choice (choice_counts); call it in a transaction.
 func (q Queries) PutSessionRecord(ctx context.Context, r envelope.SessionRecord) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("store: encode session record: %w", err)
 	}
-	_, err = q.exec(ctx, `INSERT INTO session_records (id, site, terminal, session, alert_id, ts, body, choice) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	res, err := q.exec(ctx, `INSERT INTO session_records (id, site, terminal, session, alert_id, ts, body, choice) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`, r.ID, r.Site, r.Terminal, r.Session, r.AlertID, ms(time.Time(r.TS)), string(body), r.Choice)
 	if err != nil {
 		return fmt.Errorf("store: put session record: %w", err)
 	}
-	return nil
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // a copy of a stored record: counted already
+	}
+	return q.countChoice(ctx, r.Site, r.Choice, ms(time.Time(r.TS)))
 }
 
 // SessionRecords lists the session records of an alert.

@@ -8,7 +8,7 @@ import (
 	"github.com/transferguard/transferguard/dispatch/pgtest"
 )
 
-// go test -tags pg -run '^$' -bench EffectivenessPagePostgres -benchtime 10x ./dispatch/web/
+// go test -tags pg -run '^$' -bench EffectivenessPagePostgres -benchtime 5x ./dispatch/web/
 func BenchmarkEffectivenessPagePostgres(b *testing.B) {
 	pg, err := pgtest.Start()
 	if err != nil {

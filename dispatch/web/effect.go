@@ -18,17 +18,28 @@ import (
 // The same figures export as CSV and JSON; the page's numbers and the
 // export's come from one report.Effect.
 
-// effectOf reads the period's incidents and choice counts at sites.
+// effectOf reads the period's rule counts, medians and choice counts at
+// sites, each grouped in the database, in one snapshot.
 func effectOf(ctx context.Context, st *store.Store, from, to time.Time, sites []string) (report.Effect, error) {
-	list, err := st.EffectIncidents(ctx, from, to, sites)
+	var (
+		counts  []report.RuleCount
+		medians []report.RuleMedians
+		choices []report.ChoiceCount
+	)
+	err := st.EffectReads(ctx, func(q store.Queries) (err error) {
+		if counts, err = q.RuleCounts(ctx, from, to, sites); err != nil {
+			return err
+		}
+		if medians, err = q.RuleMedians(ctx, from, to, sites); err != nil {
+			return err
+		}
+		choices, err = q.ChoiceCounts(ctx, from, to, sites)
+		return err
+	})
 	if err != nil {
 		return report.Effect{}, err
 	}
-	counts, err := st.ChoiceCounts(ctx, from, to, sites)
-	if err != nil {
-		return report.Effect{}, err
-	}
-	return report.Effectiveness(list, counts, from, to), nil
+	return report.Effectiveness(counts, medians, choices, from, to), nil
 }
 
 // effectPage shows the period's effectiveness to a supervisor.
