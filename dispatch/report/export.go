@@ -14,30 +14,33 @@ import (
 
 // Record is one incident with its story, as exported.
 type Record struct {
-	ID          string     `json:"id"`
-	AlertID     string     `json:"alert_id"`
-	Site        string     `json:"site"`
-	Terminal    string     `json:"terminal"`
-	Kind        string     `json:"kind"`
-	Level       string     `json:"level"`
-	Score       int        `json:"score"`
-	Reasons     []string   `json:"reasons"`
-	Card        string     `json:"card,omitempty"`
-	Payee       string     `json:"payee,omitempty"`
-	AmountMinor int64      `json:"amount_minor"`
-	Currency    string     `json:"currency,omitempty"`
-	Held        bool       `json:"held"`
-	FollowOf    string     `json:"follow_of,omitempty"`
-	State       string     `json:"state"`
-	Outcome     string     `json:"outcome,omitempty"`
-	Note        string     `json:"note,omitempty"`
-	Created     time.Time  `json:"created"`
-	ClaimedBy   string     `json:"claimed_by,omitempty"`
-	ClaimedAt   *time.Time `json:"claimed_at,omitempty"`
-	ArrivedAt   *time.Time `json:"arrived_at,omitempty"`
-	ResolvedBy  string     `json:"resolved_by,omitempty"`
-	ResolvedAt  *time.Time `json:"resolved_at,omitempty"`
-	Steps       []StepRec  `json:"steps"`
+	ID          string   `json:"id"`
+	AlertID     string   `json:"alert_id"`
+	Site        string   `json:"site"`
+	Terminal    string   `json:"terminal"`
+	Kind        string   `json:"kind"`
+	Level       string   `json:"level"`
+	Score       int      `json:"score"`
+	Reasons     []string `json:"reasons"`
+	Card        string   `json:"card,omitempty"`
+	Payee       string   `json:"payee,omitempty"`
+	AmountMinor int64    `json:"amount_minor"`
+	Currency    string   `json:"currency,omitempty"`
+	Held        bool     `json:"held"`
+	// HeldEver: the transaction was held at some point (held says only
+	// whether it still is; a released hold reads false there).
+	HeldEver   bool       `json:"held_ever"`
+	FollowOf   string     `json:"follow_of,omitempty"`
+	State      string     `json:"state"`
+	Outcome    string     `json:"outcome,omitempty"`
+	Note       string     `json:"note,omitempty"`
+	Created    time.Time  `json:"created"`
+	ClaimedBy  string     `json:"claimed_by,omitempty"`
+	ClaimedAt  *time.Time `json:"claimed_at,omitempty"`
+	ArrivedAt  *time.Time `json:"arrived_at,omitempty"`
+	ResolvedBy string     `json:"resolved_by,omitempty"`
+	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	Steps      []StepRec  `json:"steps"`
 	// Review is the supervisor's follow-up and evaluation, when recorded.
 	Review *ReviewRec `json:"review,omitempty"`
 }
@@ -86,7 +89,7 @@ func Records(list []incident.Incident, steps []incident.Step) []Record {
 	out := make([]Record, 0, len(list))
 	for _, i := range list {
 		r := Record{ID: i.ID, AlertID: i.AlertID, Site: i.Site, Terminal: i.Terminal, Kind: i.Kind, Level: i.Level,
-			Score: i.Score, Card: i.Card, Payee: i.Payee, AmountMinor: i.AmountMinor, Currency: i.Currency, Held: i.Held,
+			Score: i.Score, Card: i.Card, Payee: i.Payee, AmountMinor: i.AmountMinor, Currency: i.Currency, Held: i.Held, HeldEver: i.HeldEver || i.Held,
 			FollowOf: i.FollowOf, State: i.State, Outcome: i.Outcome, Note: i.Note, Created: i.Created,
 			ClaimedBy: i.ClaimedBy, ClaimedAt: opt(i.ClaimedAt), ArrivedAt: opt(i.ArrivedAt), ResolvedBy: i.ResolvedBy,
 			ResolvedAt: opt(i.ResolvedAt), Steps: by[i.ID], Reasons: []string{}}
@@ -125,7 +128,7 @@ func WriteJSON(w io.Writer, recs []Record) error {
 var CSVColumns = []string{"incident", "alert_id", "site", "terminal", "kind", "level", "score", "reasons", "amount",
 	"currency", "held", "state", "outcome", "note", "created", "claimed_by", "claimed_at", "arrived_at", "resolved_by",
 	"resolved_at", "step_at", "step_actor", "step_action", "step_detail", "followed_up_at", "called_back", "police_report",
-	"recovered", "rating"}
+	"recovered", "rating", "held_ever"}
 
 // WriteCSV writes the records one line per step (an incident with no
 // steps still gets one line). Every text cell goes through Cell, so text a
@@ -153,7 +156,7 @@ func WriteCSVIn(w io.Writer, recs []Record, header []string, detail func(action,
 			strconv.Itoa(r.Score), Cell(strings.Join(r.Reasons, "; ")), amount(r.AmountMinor), Cell(r.Currency),
 			strconv.FormatBool(r.Held), Cell(r.State), Cell(r.Outcome), Cell(r.Note), stamp(&r.Created),
 			Cell(r.ClaimedBy), stamp(r.ClaimedAt), stamp(r.ArrivedAt), Cell(r.ResolvedBy), stamp(r.ResolvedAt)}
-		tail := reviewCells(r.Review)
+		tail := append(reviewCells(r.Review), strconv.FormatBool(r.HeldEver))
 		steps := r.Steps
 		if len(steps) == 0 {
 			steps = []StepRec{{}}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,10 @@ func TestExport(t *testing.T) {
 	// header + 2 steps of incident 1 + one line each for 2, 3, 4
 	if len(rows) != 6 || rows[1][7] != "On the phone, with a comma" || rows[1][8] != "5000.00" || rows[2][22] != "claimed" {
 		t.Fatalf("csv rows %d: %q", len(rows), rows[:2])
+	}
+	last := len(CSVColumns) - 1
+	if CSVColumns[last] != "held_ever" || rows[1][last] != strconv.FormatBool(recs[0].HeldEver) || !back[0].HeldEver {
+		t.Errorf("held_ever: column %q = %q, json %v; want the last column saying whether the transaction was ever held", CSVColumns[last], rows[1][last], back[0].HeldEver)
 	}
 }
 
