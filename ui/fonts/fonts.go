@@ -27,11 +27,13 @@ import (
 const DefaultPath = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 // Font is a loaded font; it draws and measures at any size. It is safe
-// for use by one goroutine at a time (the Ebiten loop).
+// for use by one goroutine at a time (the Ebiten loop): measuring shapes
+// with the same font data Ebiten draws from.
 type Font struct {
 	src   *text.GoTextFaceSource
 	mu    sync.Mutex
 	faces map[float64]*text.GoTextFace
+	m     *measurer // nil: measure through text.Advance
 }
 
 // Load reads a font file (.ttf, .otf or the first face of a .ttc
@@ -46,6 +48,9 @@ func Load(path string) (*Font, error) {
 		return nil, fmt.Errorf("fonts: parse %q: %w", path, err)
 	}
 	f := &Font{src: src, faces: map[float64]*text.GoTextFace{}}
+	if face, ok := src.UnsafeInternal().(*gofont.Face); ok {
+		f.m = newMeasurer(face)
+	}
 	for _, probe := range []rune{'转', '诈', 'A', 'z', '9'} {
 		if !f.has(probe) {
 			return nil, fmt.Errorf("fonts: %q has no glyph for %q: it cannot draw the screens", path, probe)
@@ -76,6 +81,10 @@ func (f *Font) has(r rune) bool {
 func (f *Font) Face(size float64) *text.GoTextFace {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.face(size)
+}
+
+func (f *Font) face(size float64) *text.GoTextFace {
 	if fc, ok := f.faces[size]; ok {
 		return fc
 	}
@@ -87,9 +96,15 @@ func (f *Font) Face(size float64) *text.GoTextFace {
 	return fc
 }
 
-// Width is the advance of s at size, for layout.Measurer.
+// Width is the advance of s at size, for layout.Measurer: the advance
+// text.Advance gives, without shaping the glyph outlines (measure.go).
 func (f *Font) Width(s string, size float64) float64 {
-	return text.Advance(s, f.Face(size))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		return text.Advance(s, f.face(size))
+	}
+	return f.m.width(s, size)
 }
 
 // Metrics gives ascent and descent at size, for layout.Measurer.
