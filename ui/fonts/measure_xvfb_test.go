@@ -11,6 +11,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 
 	"github.com/transferguard/transferguard/agent/screen"
+	"github.com/transferguard/transferguard/ui/layout"
 	"github.com/transferguard/transferguard/ui/samples"
 )
 
@@ -107,5 +108,44 @@ func TestWidthCacheBounded(t *testing.T) {
 	}
 	if n := len(f.m.widths); n > maxWidths || n == 0 {
 		t.Errorf("%d cached widths, want 1..%d", n, maxWidths)
+	}
+}
+
+// advanceMeasurer measures as tgscreen did before measure.go: through
+// text.Advance, which also loads and caches every glyph outline.
+type advanceMeasurer struct{ f *Font }
+
+func (a advanceMeasurer) Width(s string, size float64) float64 {
+	return text.Advance(s, a.f.Face(size))
+}
+
+func (a advanceMeasurer) Metrics(size float64) (float64, float64) { return a.f.Metrics(size) }
+
+// BenchmarkFirstLayout lays out all 18 samples at 1280×720 with a freshly
+// loaded font: the layout cost of a screen's first appearance, which set
+// the tail of BenchmarkShowToDraw (docs/benchmarks.md).
+func BenchmarkFirstLayout(b *testing.B) {
+	all := samples.All()
+	for _, bc := range []struct {
+		name string
+		m    func(*Font) layout.Measurer
+	}{
+		{"text.Advance", func(f *Font) layout.Measurer { return advanceMeasurer{f} }},
+		{"measurer", func(f *Font) layout.Measurer { return f }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				f, err := Load(DefaultPath)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m := bc.m(f)
+				b.StartTimer()
+				for _, s := range all {
+					layout.Compute(s, 1280, 720, m, layout.PhaseAt(s.CountdownMS))
+				}
+			}
+		})
 	}
 }
