@@ -24,6 +24,8 @@ type measurer struct {
 	face   *gofont.Face
 	shaper shaping.HarfbuzzShaper
 	widths map[widthKey]float64
+	seg    shaping.Segmenter // buffers reused from one text to the next
+	runes  []rune
 	// shaped counts texts actually shaped, for tests of the cache.
 	shaped int
 }
@@ -65,19 +67,23 @@ func (m *measurer) width(s string, size float64) float64 {
 // shape mirrors text/v2's GoTextFaceSource.shape up to the advances.
 func (m *measurer) shape(s string, size float64) float64 {
 	m.shaped++
-	m.face.SetVariations(nil)
-	runes := []rune(s)
+	if len(m.face.Coords()) > 0 {
+		// Ebiten shapes with no variations, as here. Setting them again
+		// when there are none would empty the face's glyph extents cache,
+		// which was a third of the time measuring took.
+		m.face.SetVariations(nil)
+	}
+	m.runes = append(m.runes[:0], []rune(s)...)
 	in := shaping.Input{
-		Text: runes, RunStart: 0, RunEnd: len(runes),
+		Text: m.runes, RunStart: 0, RunEnd: len(m.runes),
 		Direction: di.DirectionLTR,
 		Face:      m.face,
 		Size:      fixed.Int26_6(size * (1 << 6)),
 		Script:    language.Latin,
 		Language:  shapeLanguage,
 	}
-	var seg shaping.Segmenter
 	var adv fixed.Int26_6
-	for _, run := range seg.Split(in, oneFace{m.face}) {
+	for _, run := range m.seg.Split(in, oneFace{m.face}) {
 		adv += m.shaper.Shape(run).Advance
 	}
 	return float64(adv) / (1 << 6)
