@@ -15,6 +15,7 @@ package fonts
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"sync"
@@ -27,11 +28,13 @@ import (
 const DefaultPath = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 // Font is a loaded font; it draws and measures at any size. It is safe
-// for use by one goroutine at a time (the Ebiten loop).
+// for use by one goroutine at a time (the Ebiten loop): measuring shapes
+// with the same font data Ebiten draws from.
 type Font struct {
 	src   *text.GoTextFaceSource
 	mu    sync.Mutex
 	faces map[float64]*text.GoTextFace
+	m     *measurer // nil: measure through text.Advance
 }
 
 // Load reads a font file (.ttf, .otf or the first face of a .ttc
@@ -46,6 +49,9 @@ func Load(path string) (*Font, error) {
 		return nil, fmt.Errorf("fonts: parse %q: %w", path, err)
 	}
 	f := &Font{src: src, faces: map[float64]*text.GoTextFace{}}
+	if face, ok := src.UnsafeInternal().(*gofont.Face); ok {
+		f.m = newMeasurer(face)
+	}
 	for _, probe := range []rune{'转', '诈', 'A', 'z', '9'} {
 		if !f.has(probe) {
 			return nil, fmt.Errorf("fonts: %q has no glyph for %q: it cannot draw the screens", path, probe)
@@ -54,11 +60,48 @@ func Load(path string) (*Font, error) {
 	return f, nil
 }
 
+// parse reads the first face of b. Of a collection only that face is
+// parsed: go-text reads every glyph of a face up front, and WenQuanYi's
+// .ttc holds two faces (Micro Hei and its Mono twin), so parsing both was
+// 40 % of tgscreen's start-up CPU and 15 MB of heap thrown away at once.
 func parse(b []byte) (*text.GoTextFaceSource, error) {
+	if firstFace(b) {
+		return text.NewGoTextFaceSource(bytes.NewReader(b))
+	}
 	if srcs, err := text.NewGoTextFaceSourcesFromCollection(bytes.NewReader(b)); err == nil && len(srcs) > 0 {
 		return srcs[0], nil
 	}
 	return text.NewGoTextFaceSource(bytes.NewReader(b))
+}
+
+// firstFace turns the font collection in b into its first font, in place,
+// and reports whether it did: the first font's table directory is copied
+// to the start of the file, where a single font has its own. Table
+// offsets in a collection count from the start of the file, so they stay
+// valid; go-text then reads exactly what it read for that face of the
+// collection. b is left alone when it is no collection, or when a table
+// starts where the directory goes.
+func firstFace(b []byte) bool {
+	if len(b) < 16 || string(b[:4]) != "ttcf" {
+		return false
+	}
+	off := int(binary.BigEndian.Uint32(b[12:16])) // the first font's directory
+	if off < 12 || off+12 > len(b) {
+		return false
+	}
+	n := int(binary.BigEndian.Uint16(b[off+4:]))
+	dir := 12 + 16*n
+	if off+dir > len(b) {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		rec := b[off+12+16*i:]
+		if int(binary.BigEndian.Uint32(rec[8:12])) < dir {
+			return false
+		}
+	}
+	copy(b, b[off:off+dir])
+	return true
 }
 
 // has reports whether the font maps r to a glyph. If Ebiten's internals
@@ -76,6 +119,10 @@ func (f *Font) has(r rune) bool {
 func (f *Font) Face(size float64) *text.GoTextFace {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.face(size)
+}
+
+func (f *Font) face(size float64) *text.GoTextFace {
 	if fc, ok := f.faces[size]; ok {
 		return fc
 	}
@@ -87,9 +134,15 @@ func (f *Font) Face(size float64) *text.GoTextFace {
 	return fc
 }
 
-// Width is the advance of s at size, for layout.Measurer.
+// Width is the advance of s at size, for layout.Measurer: the advance
+// text.Advance gives, without shaping the glyph outlines (measure.go).
 func (f *Font) Width(s string, size float64) float64 {
-	return text.Advance(s, f.Face(size))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		return text.Advance(s, f.face(size))
+	}
+	return f.m.width(s, size)
 }
 
 // Metrics gives ascent and descent at size, for layout.Measurer.

@@ -11,6 +11,7 @@ import (
 // arranger places blocks of lines for one try of sizes and spacing.
 type arranger struct {
 	m        Measurer
+	memo     tokenMemo
 	sp       spacing
 	w, h     float64
 	marginX  float64
@@ -54,9 +55,9 @@ func (a *arranger) place(role Role, lines []string, size, y float64, centred boo
 
 // band lays out a full-width band of centred text at y and returns it.
 func (a *arranger) band(role Role, text string, size, y float64) Rect {
-	lines := Wrap(a.m, text, size, a.contentW)
+	lines := a.memo.wrap(a.m, text, size, a.contentW)
 	if role == RoleTitle {
-		lines = WrapBalanced(a.m, text, size, a.contentW)
+		lines = a.memo.wrapBalanced(a.m, text, size, a.contentW)
 	}
 	pad := a.sp.pad * a.box(size)
 	r := Rect{X: 0, Y: y, W: a.w, H: a.height(len(lines), size) + 2*pad}
@@ -81,22 +82,22 @@ func (a *arranger) action(s screen.Screen, sz sizes) action {
 		// The buttons matter more than big digits: the seconds left are
 		// one line at the label size ("10 秒后可以继续"), which the prompt
 		// replaces when the countdown ends.
-		ac.countLabel = Wrap(a.m, s.CountdownLabel, sz.label, a.contentW)
+		ac.countLabel = a.memo.wrap(a.m, s.CountdownLabel, sz.label, a.contentW)
 		ac.countH = a.height(len(ac.countLabel), sz.label)
 	case s.CountdownMS > 0:
 		ac.countH = a.box(sz.count)
 		if s.CountdownLabel != "" {
-			ac.countLabel = Wrap(a.m, s.CountdownLabel, sz.label, a.contentW)
+			ac.countLabel = a.memo.wrap(a.m, s.CountdownLabel, sz.label, a.contentW)
 			ac.countH += a.sp.line*a.box(sz.label) + a.height(len(ac.countLabel), sz.label)
 		}
 	}
 	switch {
 	case choices && s.AckPrompt != "":
-		ac.prompt = Wrap(a.m, s.AckPrompt, sz.label, a.contentW)
+		ac.prompt = a.memo.wrap(a.m, s.AckPrompt, sz.label, a.contentW)
 		ac.ackH = a.height(len(ac.prompt), sz.label)
 	case !choices && s.Ack && s.AckPrompt != "":
 		ac.btnPadX, ac.btnPadY = 0.6*sz.label, (0.1+a.sp.pad)*a.box(sz.label)
-		ac.prompt = Wrap(a.m, s.AckPrompt, sz.label, a.contentW-2*ac.btnPadX)
+		ac.prompt = a.memo.wrap(a.m, s.AckPrompt, sz.label, a.contentW-2*ac.btnPadX)
 		ac.ackH = a.height(len(ac.prompt), sz.label) + 2*ac.btnPadY
 	}
 	return ac
@@ -116,7 +117,7 @@ func (a *arranger) titleBand(s screen.Screen, size float64, p *Plan) {
 		if s.Title == "" {
 			return nil
 		}
-		return WrapBalanced(a.m, s.Title, size, w)
+		return a.memo.wrapBalanced(a.m, s.Title, size, w)
 	}
 	p.Pictogram = s.Pictogram
 	if side := a.contentW - 2*(pic+gapX); side >= 0.6*a.contentW {
@@ -140,15 +141,15 @@ func (a *arranger) titleBand(s screen.Screen, size float64, p *Plan) {
 
 // arrange tries one set of sizes and spacing; ok is false if anything
 // would be clipped.
-func arrange(s screen.Screen, w, h int, m Measurer, ph Phase, sz sizes, sp spacing) (Plan, bool) {
-	a := &arranger{m: m, sp: sp, w: float64(w), h: float64(h)}
+func arrange(s screen.Screen, w, h int, m Measurer, memo tokenMemo, ph Phase, sz sizes, sp spacing) (Plan, bool) {
+	a := &arranger{m: m, memo: memo, sp: sp, w: float64(w), h: float64(h)}
 	a.marginX = math.Max(0.04*a.w, 12)
 	a.contentW = a.w - 2*a.marginX
 	p := Plan{W: w, H: h, Palette: palette.For(s.Tone), BodySize: sz.body}
 	a.titleBand(s, sz.title, &p)
 	top, bottom := p.Band.H, a.h
 	if s.Footer != "" {
-		lines := Wrap(m, s.Footer, sz.footer, a.contentW)
+		lines := a.memo.wrap(m, s.Footer, sz.footer, a.contentW)
 		fh := a.height(len(lines), sz.footer) + 2*sp.pad*a.box(sz.footer)
 		p.FooterBand = a.band(RoleFooter, s.Footer, sz.footer, a.h-fh)
 		bottom = p.FooterBand.Y
@@ -156,7 +157,7 @@ func arrange(s screen.Screen, w, h int, m Measurer, ph Phase, sz sizes, sp spaci
 	var paras [][]string
 	centred, bodyH := true, 0.0
 	for i, l := range s.Lines {
-		lines := Wrap(m, l, sz.body, a.contentW)
+		lines := a.memo.wrap(m, l, sz.body, a.contentW)
 		centred = centred && len(lines) == 1
 		paras = append(paras, lines)
 		if i > 0 {

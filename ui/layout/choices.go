@@ -78,7 +78,7 @@ func (a *arranger) grids(choices []screen.Choice, size float64) []grid {
 		}
 		g.lines = 1
 		for _, c := range choices {
-			l := Wrap(a.m, c.Label, size, g.bw-2*padX) // as many lines as balanced
+			l := a.memo.wrap(a.m, c.Label, size, g.bw-2*padX) // as many lines as balanced
 			g.labels = append(g.labels, l)
 			g.lines = max(g.lines, len(l))
 		}
@@ -100,7 +100,7 @@ func (a *arranger) grids(choices []screen.Choice, size float64) []grid {
 // wordsFit reports whether every word of every label fits in width w.
 func (a *arranger) wordsFit(choices []screen.Choice, size, w float64) bool {
 	for _, c := range choices {
-		if widestToken(a.m, c.Label, size) > w {
+		if a.memo.widestToken(a.m, c.Label, size) > w {
 			return false
 		}
 	}
@@ -125,7 +125,7 @@ func (a *arranger) placeGrid(choices []screen.Choice, g grid, y float64, waiting
 		case b.Primary:
 			role = RolePrimary
 		}
-		label := WrapBalanced(a.m, c.Label, g.size, g.bw-2*g.padX)
+		label := a.memo.wrapBalanced(a.m, c.Label, g.size, g.bw-2*g.padX)
 		ty := b.Y + (g.bh-a.height(len(label), g.size))/2
 		first := len(a.items)
 		a.placeIn(role, label, g.size, ty, b.X, b.W)

@@ -122,6 +122,7 @@ func Compute(s screen.Screen, w, h int, m Measurer, ph Phase) Plan {
 		return Plan{W: w, H: h, Palette: palette.For(s.Tone)}
 	}
 	base, minimum := baseSizes(w, h), minSizes(w, h)
+	memo := tokenMemo{}
 	// Roomy spacing at a slightly smaller size reads better than large
 	// text crammed together; condensed spacing only at the minimum sizes.
 	// Sizes shrink in 5 % steps down to the minimums (step last); smaller
@@ -135,7 +136,7 @@ func Compute(s screen.Screen, w, h int, m Measurer, ph Phase) Plan {
 			spacings = append(spacings, condensedSpacing)
 		}
 		for _, sp := range spacings {
-			if p, ok := arrange(s, w, h, m, ph, sz, sp); ok {
+			if p, ok := arrange(s, w, h, m, memo, ph, sz, sp); ok {
 				return p, true
 			}
 		}
@@ -162,7 +163,7 @@ func Compute(s screen.Screen, w, h int, m Measurer, ph Phase) Plan {
 	var p Plan
 	for step := 1; step < 60; step++ {
 		var ok bool
-		p, ok = arrange(s, w, h, m, ph, minimum.scaled(math.Pow(0.93, float64(step))), condensedSpacing)
+		p, ok = arrange(s, w, h, m, memo, ph, minimum.scaled(math.Pow(0.93, float64(step))), condensedSpacing)
 		if ok {
 			break
 		}

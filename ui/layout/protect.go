@@ -62,6 +62,7 @@ func byFirstRune() map[rune][]string {
 			protectedIndex.m[r] = append(protectedIndex.m[r], w)
 		}
 		protectedIndex.n = len(Protected)
+		protectedIndex.gen++
 		if len(Protected) > 0 {
 			protectedIndex.first = Protected[0]
 		}
@@ -74,4 +75,13 @@ var protectedIndex struct {
 	m     map[rune][]string
 	n     int
 	first string
+	gen   uint64 // rebuilds so far: plans laid out before one are stale
+}
+
+// protectedGen changes whenever Protected was replaced since the last call.
+func protectedGen() uint64 {
+	byFirstRune()
+	protectedIndex.Lock()
+	defer protectedIndex.Unlock()
+	return protectedIndex.gen
 }

@@ -81,9 +81,31 @@ func tokenize(s string) []token {
 // only when the word alone is wider than a line. A "\n" forces a break.
 // No text is ever dropped.
 func Wrap(m Measurer, s string, size, maxW float64) []string {
+	return tokenMemo(nil).wrap(m, s, size, maxW)
+}
+
+// tokenMemo keeps the tokens of the texts of one screen: Compute wraps
+// the same paragraphs at a dozen sizes and widths, and tokenizing (with
+// its protected-word scan) was half of what laying out cost once the
+// widths were cached. A nil memo tokenizes every time.
+type tokenMemo map[string][]token
+
+func (tm tokenMemo) tokens(s string) []token {
+	if tm == nil {
+		return tokenize(s)
+	}
+	if t, ok := tm[s]; ok {
+		return t
+	}
+	t := tokenize(s)
+	tm[s] = t
+	return t
+}
+
+func (tm tokenMemo) wrap(m Measurer, s string, size, maxW float64) []string {
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
-		out = append(out, wrapPara(m, para, size, maxW)...)
+		out = append(out, wrapTokens(m, tm.tokens(para), size, maxW)...)
 	}
 	return out
 }
@@ -91,10 +113,6 @@ func Wrap(m Measurer, s string, size, maxW float64) []string {
 // clauseEnd may end a line by preference: a break after one of them reads
 // as a pause, not as a word cut.
 const clauseEnd = "，。、；：！？"
-
-func wrapPara(m Measurer, s string, size, maxW float64) []string {
-	return wrapTokens(m, tokenize(s), size, maxW)
-}
 
 func wrapTokens(m Measurer, toks []token, size, maxW float64) []string {
 	var lines []string
@@ -146,10 +164,14 @@ func lastRune(s string) string {
 // be: a title or a button label reads better as "工作人员已到 / 您身边"
 // than as "工作人员已到您身 / 边".
 func WrapBalanced(m Measurer, s string, size, maxW float64) []string {
+	return tokenMemo(nil).wrapBalanced(m, s, size, maxW)
+}
+
+func (tm tokenMemo) wrapBalanced(m Measurer, s string, size, maxW float64) []string {
 	if strings.Contains(s, "\n") {
-		return Wrap(m, s, size, maxW)
+		return tm.wrap(m, s, size, maxW)
 	}
-	toks := tokenize(s)
+	toks := tm.tokens(s)
 	lines := wrapTokens(m, toks, size, maxW)
 	if len(lines) < 2 {
 		return lines
@@ -201,10 +223,10 @@ func fitRunes(m Measurer, s string, size, maxW float64) string {
 
 // widestToken is the width of the widest piece of s that Wrap keeps whole
 // (a word, a protected word, a CJK character with its punctuation).
-func widestToken(m Measurer, s string, size float64) float64 {
+func (tm tokenMemo) widestToken(m Measurer, s string, size float64) float64 {
 	w := 0.0
 	for _, para := range strings.Split(s, "\n") {
-		for _, t := range tokenize(para) {
+		for _, t := range tm.tokens(para) {
 			w = max(w, m.Width(t.text, size))
 		}
 	}

@@ -69,6 +69,7 @@ type Game struct {
 	shownAny     bool
 	warnedNoFit  uint64
 	touches      []ebiten.TouchID
+	plans        *layout.Cache
 	plan         layout.Plan // last drawn, for hit-testing
 	lastDrawCost time.Duration
 }
@@ -80,7 +81,7 @@ func NewGame(o Options) *Game {
 	}
 	o.Log = o.Log.With().Str("component", "screens").Logger()
 	return &Game{o: o, deadlines: make(chan time.Time, 1), kicks: make(chan struct{}, 1),
-		trims: make(chan struct{}, 1), dirty: true}
+		trims: make(chan struct{}, 1), dirty: true, plans: layout.NewCache(o.Font, planCacheSize)}
 }
 
 // Show makes s the screen to draw at the next frame; a later Show before
@@ -148,6 +149,11 @@ func (g *Game) RunTicker(ctx context.Context) {
 		}
 	}
 }
+
+// planCacheSize plans are kept (about 10 KB each): every screen of both
+// languages with the 10 seconds of a shipped countdown, which a repeated
+// warning replays.
+const planCacheSize = 64
 
 // retryWake is how often a pending screen re-asks for a frame.
 const retryWake = 15 * time.Millisecond
@@ -296,7 +302,7 @@ func (g *Game) Draw(dst *ebiten.Image) {
 	if !g.have {
 		dst.Fill(palette.For(screen.ToneInfo).Background)
 	} else {
-		p := layout.Compute(g.cur, b.Dx(), b.Dy(), g.o.Font, g.phase)
+		p := g.plans.Plan(g.cur, b.Dx(), b.Dy(), g.phase)
 		Paint(dst, p, g.o.Font)
 		g.plan = p
 		if !p.Fits && g.warnedNoFit != g.cur.Seq+1 {
