@@ -28,6 +28,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/drivers/outbox"
+	"github.com/transferguard/transferguard/internal/ctxtime"
 )
 
 // Document is a message on a signed-document topic, as received; the
@@ -117,7 +118,7 @@ func (l *Link) Run(ctx context.Context) error {
 		if err != nil {
 			failures++
 			l.logConnectFailure(err, failures)
-			if !sleep(ctx, backoff) {
+			if !ctxtime.Sleep(ctx, backoff) {
 				return nil
 			}
 			backoff = min(2*backoff, l.cfg.RetryMax)
@@ -134,7 +135,7 @@ func (l *Link) Run(ctx context.Context) error {
 		c.client.Disconnect(0)
 		l.log.Warn().Err(err).Int("depth", l.ob.Depth()).
 			Dur("oldest_age", l.ob.OldestAge()).Msg("disconnected")
-		if !sleep(ctx, l.cfg.RetryMin) {
+		if !ctxtime.Sleep(ctx, l.cfg.RetryMin) {
 			return nil
 		}
 	}
@@ -237,17 +238,5 @@ func await(ctx context.Context, tok mqtt.Token, timeout time.Duration) error {
 		return ctx.Err()
 	case <-t.C:
 		return errAckTimeout
-	}
-}
-
-// sleep waits d or until ctx ends; it reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/transferguard/transferguard/internal/ctxtime"
 )
 
 // ListenConfig says where the agent waits for its screen when tgscreen is
@@ -132,7 +133,7 @@ func (l *Listener) Run(ctx context.Context) error {
 		}
 		if err != nil { // e.g. out of file descriptors: never fatal to the agent
 			l.log.Warn().Err(err).Msg("screen accept failed")
-			if !sleepCtx(ctx, pause) {
+			if !ctxtime.Sleep(ctx, pause) {
 				return nil
 			}
 			pause = min(2*pause, time.Second)
@@ -196,15 +197,4 @@ func (l *Listener) release(down bool) {
 		l.setState(StateDown)
 	}
 	l.busy = false
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/link"
 	"github.com/transferguard/transferguard/agent/wire"
+	"github.com/transferguard/transferguard/internal/ctxtime"
 )
 
 const (
@@ -138,7 +139,7 @@ func (p *Port) Run(ctx context.Context, out chan<- frame.Frame) error {
 			delay = p.cfg.MinBackoff
 		}
 		p.log.Debug().Err(err).Dur("retry_in", delay).Msg("serial device retry")
-		if !sleep(ctx, delay) {
+		if !ctxtime.Sleep(ctx, delay) {
 			p.logDropped()
 			return nil
 		}
@@ -241,17 +242,5 @@ func (p *Port) drain() {
 func (p *Port) logDropped() {
 	if n := p.dropped.Swap(0); n > 0 {
 		p.log.Warn().Uint64("frames", n).Msg("outbound frames dropped")
-	}
-}
-
-// sleep waits d or until ctx ends; it reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
