@@ -222,7 +222,7 @@ func (rd *reader) strings(dst *[]string) error {
 		return rd.s.fail(errType)
 	}
 	v, n := *dst, 0
-	err := rd.array(func() error {
+	err := rd.s.array(func() error {
 		if n >= cap(v) {
 			v = append(v[:cap(v)], "")[:n]
 		}
@@ -250,7 +250,7 @@ func (rd *reader) raws(dst *[]json.RawMessage) error {
 		return rd.s.fail(errType)
 	}
 	v := rd.inputs[:0]
-	err := rd.array(func() error {
+	err := rd.s.array(func() error {
 		rd.s.ws()
 		start := rd.s.i
 		err := rd.s.skip()
@@ -262,31 +262,4 @@ func (rd *reader) raws(dst *[]json.RawMessage) error {
 		*dst = []json.RawMessage{}
 	}
 	return err
-}
-
-// array reads an array at s.i ('['), calling elem for each element;
-// elem must consume it.
-func (rd *reader) array(elem func() error) error {
-	s := &rd.s
-	if err := s.enter(); err != nil {
-		return err
-	}
-	if s.peek() == ']' {
-		s.leave()
-		return nil
-	}
-	for {
-		if err := elem(); err != nil {
-			return err
-		}
-		switch s.peek() {
-		case ',':
-			s.i++
-		case ']':
-			s.leave()
-			return nil
-		default:
-			return s.fail(errSyntax)
-		}
-	}
 }

@@ -251,14 +251,16 @@ func (s *scanner) skip() error {
 	case c == 'n':
 		return s.literal("null")
 	case c == '[':
-		return s.skipArray()
+		return s.array(s.skip)
 	case c == '{':
 		return s.object(func([]byte, bool) error { return s.skip() })
 	}
 	return s.fail(errSyntax)
 }
 
-func (s *scanner) skipArray() error {
+// array reads an array at s.i ('['), calling elem for each element;
+// elem must consume it.
+func (s *scanner) array(elem func() error) error {
 	if err := s.enter(); err != nil {
 		return err
 	}
@@ -267,7 +269,7 @@ func (s *scanner) skipArray() error {
 		return nil
 	}
 	for {
-		if err := s.skip(); err != nil {
+		if err := elem(); err != nil {
 			return err
 		}
 		switch s.peek() {
