@@ -15,21 +15,38 @@ import (
 // queries read incident_rules through indexes already in the order they
 // group by (effect_rules.go), and choices from choice_counts.
 
-// EffectReads runs the page's reads in fn in one transaction, so its
-// counts, medians and choices see one snapshot. On PostgreSQL it asks for
-// no parallel workers: each query reads a few tens of thousands of index
-// entries, and starting workers for it cost more than it saved (a
-// month's rule counts took 55–90 ms with a worker, 16 ms without, on the
-// 2-core test machine).
-func (s *Store) EffectReads(ctx context.Context, fn func(q Queries) error) error {
-	return s.Tx(ctx, func(q Queries) error {
+// Effect reads the period's rule counts, medians and choice counts at
+// sites, each grouped in the database, in one transaction so they see one
+// snapshot, and sums them as the page, the export and the daily report
+// show them. On PostgreSQL it asks for no parallel workers: each query
+// reads a few tens of thousands of index entries, and starting workers
+// for it cost more than it saved (a month's rule counts took 55–90 ms with
+// a worker, 16 ms without, on the 2-core test machine).
+func (s *Store) Effect(ctx context.Context, from, to time.Time, sites []string) (report.Effect, error) {
+	var (
+		counts  []report.RuleCount
+		medians []report.RuleMedians
+		choices []report.ChoiceCount
+	)
+	err := s.Tx(ctx, func(q Queries) (err error) {
 		if q.d == Postgres {
 			if _, err := q.exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
 				return fmt.Errorf("store: effect reads: %w", err)
 			}
 		}
-		return fn(q)
+		if counts, err = q.RuleCounts(ctx, from, to, sites); err != nil {
+			return err
+		}
+		if medians, err = q.RuleMedians(ctx, from, to, sites); err != nil {
+			return err
+		}
+		choices, err = q.ChoiceCounts(ctx, from, to, sites)
+		return err
 	})
+	if err != nil {
+		return report.Effect{}, err
+	}
+	return report.Effectiveness(counts, medians, choices, from, to), nil
 }
 
 // periodArgs are the arguments of a query on incident_rules over

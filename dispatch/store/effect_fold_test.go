@@ -59,7 +59,7 @@ func testEffectSQLMatchesGoFold(t *testing.T, dsn string) {
 		}
 		for _, p := range periods {
 			t.Run(pass+"/"+p.name, func(t *testing.T) {
-				got, err := effectOf(ctx, st, p.from, p.to, p.sites)
+				got, err := st.Effect(ctx, p.from, p.to, p.sites)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -97,7 +97,7 @@ func testEffectFollowsUpdates(t *testing.T, dsn string) {
 	from, to := month0, month0.AddDate(0, 0, 1)
 	check := func(what string, rows int) {
 		t.Helper()
-		got, err := effectOf(ctx, st, from, to, nil)
+		got, err := st.Effect(ctx, from, to, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -48,7 +48,7 @@ func testEffectiveness(t *testing.T, dsn string) {
 		{"site S2", month0, month0.AddDate(0, 0, 30), []string{"S2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := effectOf(ctx, st, tc.from, tc.to, tc.sites)
+			got, err := st.Effect(ctx, tc.from, tc.to, tc.sites)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,27 +67,6 @@ func testEffectiveness(t *testing.T, dsn string) {
 			}
 		})
 	}
-}
-
-// effectOf is the effectiveness as the page reads it: grouped in SQL,
-// in one snapshot.
-func effectOf(ctx context.Context, st *store.Store, from, to time.Time, sites []string) (report.Effect, error) {
-	var (
-		counts  []report.RuleCount
-		medians []report.RuleMedians
-		choices []report.ChoiceCount
-	)
-	err := st.EffectReads(ctx, func(q store.Queries) (err error) {
-		if counts, err = q.RuleCounts(ctx, from, to, sites); err != nil {
-			return err
-		}
-		if medians, err = q.RuleMedians(ctx, from, to, sites); err != nil {
-			return err
-		}
-		choices, err = q.ChoiceCounts(ctx, from, to, sites)
-		return err
-	})
-	return report.Effectiveness(counts, medians, choices, from, to), err
 }
 
 func checkRules(t *testing.T, got, want []report.RuleRow) {

@@ -42,7 +42,7 @@ func DailyReport(ctx context.Context, w io.Writer, st *store.Store, o DailyOptio
 	if err != nil {
 		return err
 	}
-	e, err := effectOf(ctx, st, from, to, sites)
+	e, err := st.Effect(ctx, from, to, sites)
 	if err != nil {
 		return err
 	}

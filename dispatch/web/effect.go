@@ -9,7 +9,6 @@ import (
 
 	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/report"
-	"github.com/transferguard/transferguard/dispatch/store"
 )
 
 // The effectiveness page: per rule, per site, over a period, what the
@@ -18,37 +17,13 @@ import (
 // The same figures export as CSV and JSON; the page's numbers and the
 // export's come from one report.Effect.
 
-// effectOf reads the period's rule counts, medians and choice counts at
-// sites, each grouped in the database, in one snapshot.
-func effectOf(ctx context.Context, st *store.Store, from, to time.Time, sites []string) (report.Effect, error) {
-	var (
-		counts  []report.RuleCount
-		medians []report.RuleMedians
-		choices []report.ChoiceCount
-	)
-	err := st.EffectReads(ctx, func(q store.Queries) (err error) {
-		if counts, err = q.RuleCounts(ctx, from, to, sites); err != nil {
-			return err
-		}
-		if medians, err = q.RuleMedians(ctx, from, to, sites); err != nil {
-			return err
-		}
-		choices, err = q.ChoiceCounts(ctx, from, to, sites)
-		return err
-	})
-	if err != nil {
-		return report.Effect{}, err
-	}
-	return report.Effectiveness(counts, medians, choices, from, to), nil
-}
-
 // effectPage shows the period's effectiveness to a supervisor.
 func (s *Server) effectPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 	from, to, ok := s.supervisorPeriod(w, r, v)
 	if !ok {
 		return
 	}
-	e, err := effectOf(r.Context(), s.o.Store, from, to, v.SiteFilter())
+	e, err := s.o.Store.Effect(r.Context(), from, to, v.SiteFilter())
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -106,7 +81,7 @@ func (s *Server) effectExport(w http.ResponseWriter, r *http.Request, v *viewer)
 	if !ok {
 		return
 	}
-	e, err := effectOf(r.Context(), s.o.Store, from, to, v.SiteFilter())
+	e, err := s.o.Store.Effect(r.Context(), from, to, v.SiteFilter())
 	if err != nil {
 		s.fail(w, err)
 		return
