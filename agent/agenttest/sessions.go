@@ -19,6 +19,10 @@ type Sessions struct {
 	Fail error
 	// Saves counts the successful saves, Durable those asked to be durable.
 	Saves, Durable int
+	// OnSave, when set, is called after each successful save with what was
+	// saved, so a test can see what had happened by then. It runs with the
+	// store locked and must not call it.
+	OnSave func(name string, b []byte)
 }
 
 // Save keeps a copy of b under name; durable is counted in Durable.
@@ -35,6 +39,9 @@ func (s *Sessions) Save(name string, b []byte, durable bool) error {
 	s.Saves++
 	if durable {
 		s.Durable++
+	}
+	if s.OnSave != nil {
+		s.OnSave(name, b)
 	}
 	return nil
 }

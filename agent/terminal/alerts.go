@@ -8,12 +8,17 @@ import (
 	"github.com/transferguard/transferguard/agent/wire"
 )
 
-// raiseRisk publishes the first alert of a session that crossed the alert
-// level.
-func (t *Terminal) raiseRisk(now time.Time) {
+// newRiskAlert names the first alert of a session that crossed the alert
+// level; announceRisk publishes it once the session is saved with it.
+func (t *Terminal) newRiskAlert() {
 	s := t.sess
 	s.alertID = t.o.IDs()
 	s.alertIDs = append(s.alertIDs, s.alertID)
+}
+
+// announceRisk publishes the alert newRiskAlert named.
+func (t *Terminal) announceRisk(now time.Time) {
+	s := t.sess
 	t.log.Warn().Str("session", s.id).Str("alert_id", s.alertID).Str("level", string(s.level)).Int("score", s.score).Msg("alert raised")
 	t.publishRisk(now, wire.TypeAlert)
 }

@@ -31,11 +31,23 @@ func (t *Terminal) evaluate(now time.Time) {
 	if s.level == wire.LevelNone {
 		return
 	}
-	if hl := a.HoldLevel; hl != config.HoldLevelNone && s.level.Rank() >= wire.Level(hl).Rank() && !s.cleared {
-		t.hold(wire.RiskHold(s.level))
+	// The hold and a new alert are saved with the session before either
+	// leaves: an agent killed once the controller has the HOLD, or the
+	// broker the alert, restores both (CONTRACT §14).
+	hold := wire.RiskHold(s.level)
+	held := a.HoldLevel != config.HoldLevelNone && s.level.Rank() >= wire.Level(a.HoldLevel).Rank() && !s.cleared && t.addHold(hold)
+	raised := s.alertID == ""
+	if raised {
+		t.newRiskAlert()
 	}
-	if s.alertID == "" {
-		t.raiseRisk(now)
+	if held || raised {
+		t.persist(now)
+	}
+	if held {
+		t.sendHold(hold)
+	}
+	if raised {
+		t.announceRisk(now)
 	} else if s.level != s.alertLevel || len(s.firedRules()) != s.alertReasons {
 		t.publishUpdate(now)
 	}

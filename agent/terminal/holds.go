@@ -46,13 +46,30 @@ func (h holdSet) without(r wire.HoldReason) holdSet {
 }
 
 // hold advises the terminal not to authorise for reason; a reason already
-// in force is not sent again.
+// in force is not sent again. The session is saved with the hold before
+// the HOLD leaves, so an agent killed once the controller has it restores
+// it (CONTRACT §14) — the serial link may acknowledge the frame that
+// caused it before the core is done (serialport.Config.AckWhenProcessed).
 func (t *Terminal) hold(reason wire.HoldReason) {
+	if t.addHold(reason) {
+		t.persist(t.o.Clock.Now())
+		t.sendHold(reason)
+	}
+}
+
+// addHold puts reason in force; false when it already was.
+func (t *Terminal) addHold(reason wire.HoldReason) bool {
 	s := t.sess
 	if s.holds.has(reason) {
-		return
+		return false
 	}
 	s.holds = append(s.holds, reason)
+	return true
+}
+
+// sendHold tells the controller of a hold addHold put in force.
+func (t *Terminal) sendHold(reason wire.HoldReason) {
+	s := t.sess
 	t.o.Controller.Send(frame.New(wire.Hold, "sid", s.id, "reason", string(reason)))
 	t.log.Info().Str("session", s.id).Str("reason", string(reason)).Msg("hold")
 }

@@ -1,6 +1,7 @@
 package terminal
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -196,4 +197,41 @@ func endedBy(h *harness, reason string) bool {
 		}
 	}
 	return false
+}
+
+// The HOLD a frame causes leaves for the controller, and its alert for the
+// broker, only once the resume record that would restore them is saved:
+// an agent killed right after the controller saw HOLD reason=risk_high or
+// the broker the alert restores both (CONTRACT §14),
+// even when the serial link acknowledged the frame before the core was
+// done with it.
+func TestHoldLeavesOnlyOnceSaved(t *testing.T) {
+	h := newHarness(t)
+	sentAtSave, alertsAtSave := -1, -1 // HOLDs on the line, alerts published, when risk_high was first saved
+	var saved []byte
+	h.store.OnSave = func(name string, b []byte) {
+		if name == SnapshotResume && sentAtSave < 0 && bytes.Contains(b, []byte(`"risk_high"`)) {
+			sentAtSave, alertsAtSave = len(h.rec.Frames("HOLD")), len(h.rec.Messages(wire.TopicAlert))
+			saved = slices.Clone(b)
+		}
+	}
+	h.line("START age=52 card=6222021234563445 lang=zh")
+	h.line("SENSOR kind=PHONE_CALL state=ON")
+	h.line("FUNC fn=TRANSFER")
+	h.line("PAYEE acct=6217001234567890123 new=1")
+	h.line("AMOUNT minor=2000000 cur=CNY")
+	holds := h.rec.Frames("HOLD")
+	if len(holds) != 2 || holds[1].Fields["reason"] != "risk_high" {
+		t.Fatalf("holds = %v, want cooling_off then risk_high", holds)
+	}
+	if sentAtSave != 1 {
+		t.Errorf("%d HOLD frames were on the line when the record holding risk_high was saved, want 1 (cooling_off only)", sentAtSave)
+	}
+	alerts := h.rec.Messages(wire.TopicAlert)
+	if len(alerts) != 1 || alertsAtSave != 0 {
+		t.Fatalf("%d alerts published, %d of them before the record was saved; want 1, none before", len(alerts), alertsAtSave)
+	}
+	if id, _ := alerts[0]["alert_id"].(string); !bytes.Contains(saved, []byte(id)) {
+		t.Errorf("the record saved before the alert left does not name alert %s: %s", id, saved)
+	}
 }
