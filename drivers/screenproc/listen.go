@@ -122,6 +122,7 @@ func (l *Listener) Run(ctx context.Context) error {
 	defer l.ln.Close()
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	conns := make(chan struct{}, maxConns)
 	pause := 10 * time.Millisecond
 	for {
 		c, err := l.ln.Accept()
@@ -140,13 +141,26 @@ func (l *Listener) Run(ctx context.Context) error {
 			continue
 		}
 		pause = 10 * time.Millisecond
+		select {
+		case conns <- struct{}{}:
+		default: // a local process opening connections without end
+			l.log.Warn().Int("max", maxConns).Msg("screen refused: too many connections waiting")
+			c.Close()
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { <-conns }()
 			l.serve(ctx, c)
 		}()
 	}
 }
+
+// maxConns bounds the connections served at once: the one screen and
+// the ones still owing their hello (each dropped after helloTimeout), so
+// a local process cannot make the agent hold connections without end.
+const maxConns = 8
 
 // serve authenticates one connection, takes the single screen slot, and
 // speaks the protocol until either side goes.

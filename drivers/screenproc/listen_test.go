@@ -409,3 +409,61 @@ func TestParseAddr(t *testing.T) {
 		}
 	}
 }
+
+// Connections that never send their hello are bounded: past maxConns the
+// agent closes new ones at once, and a screen with the token still gets
+// in once the silent ones are dropped.
+func TestListenerBoundsSilentConnections(t *testing.T) {
+	w := newWatcher()
+	tokenFile := filepath.Join(t.TempDir(), "ui", "token")
+	l, logs := listenAt(t, ListenConfig{Addr: Addr{Network: "tcp", Address: "127.0.0.1:0"}, TokenFile: tokenFile}, w)
+	l.Show(screen.Screen{Seq: 5, Name: wire.ScreenStandby})
+	runListener(t, l)
+	var silent []net.Conn
+	for range maxConns {
+		c, err := net.Dial("tcp", l.Addr().Address)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		silent = append(silent, c)
+	}
+	extra, err := net.Dial("tcp", l.Addr().Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer extra.Close()
+	_ = extra.SetReadDeadline(time.Now().Add(3 * time.Second))
+	if _, err := extra.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("connection %d past the bound: read %v, want it closed at once (EOF)", maxConns+1, err)
+	}
+	logs.waitLog(t, "screen refused: too many connections waiting")
+	for _, c := range silent {
+		c.Close()
+	}
+	tok, err := ReadToken(tokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var good *client
+	for range 100 { // the silent ones' goroutines end as their conns close
+		conn, err := Dial(context.Background(), l.Addr(), tok)
+		if err == nil {
+			good = attach(conn)
+			t.Cleanup(func() { conn.Close() })
+			if good.w.Ready() == nil {
+				select {
+				case s := <-good.screens:
+					if s.Seq != 5 {
+						t.Errorf("got seq %d, want 5", s.Seq)
+					}
+					return
+				case <-good.done:
+				case <-time.After(time.Second):
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("a screen with the token never got in after the silent connections closed")
+}
