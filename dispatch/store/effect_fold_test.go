@@ -30,11 +30,7 @@ func TestEffectFollowsUpdatesSQLite(t *testing.T) {
 // incident_rules is rebuilt by the migration's backfill.
 func testEffectSQLMatchesGoFold(t *testing.T, dsn string) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := openStore(t, dsn)
 	if _, err := seed.Month(ctx, st, seed.Options{Seed: 7, Start: month0, Days: 30, Sessions: 1500, Sites: []string{"S1", "S2", "S3"}}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -80,11 +76,7 @@ func testEffectSQLMatchesGoFold(t *testing.T, dsn string) {
 // SQL figures, as the Go fold of the incidents sees them.
 func testEffectFollowsUpdates(t *testing.T, dsn string) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := openStore(t, dsn)
 	at := month0.Add(10*time.Hour + 123*time.Millisecond)
 	alert := func(id string, held bool, rule string, ts time.Time) envelope.Alert {
 		return envelope.Alert{ID: id, Type: "alert", AlertID: "A1", Site: "S1", Terminal: "T1", Level: "high", Held: held,

@@ -17,6 +17,17 @@ import (
 
 var month0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
+// openStore opens the store at dsn for one test and closes it after.
+func openStore(t *testing.T, dsn string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
 func TestEffectivenessSQLite(t *testing.T) {
 	testEffectiveness(t, "sqlite:"+filepath.Join(t.TempDir(), "d.db"))
 }
@@ -26,11 +37,7 @@ func TestEffectivenessSQLite(t *testing.T) {
 // against figures counted here from what was seeded.
 func testEffectiveness(t *testing.T, dsn string) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := openStore(t, dsn)
 	led, err := seed.Month(ctx, st, seed.Options{Seed: 3, Start: month0, Days: 30, Sessions: 1500, Sites: []string{"S1", "S2"}}, true)
 	if err != nil {
 		t.Fatal(err)
