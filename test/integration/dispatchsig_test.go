@@ -6,14 +6,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/transferguard/transferguard/agent/dispatchauth"
-	"github.com/transferguard/transferguard/agent/dsse"
 	"github.com/transferguard/transferguard/agent/envelope"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/wire"
@@ -38,7 +35,7 @@ expect HOLD within 2s
 func TestSignedDispatchOnlyReleasesHold(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, nil)
-	console, pubPath := newDispatchKey(t, r.dir)
+	console, pubPath := newKeyPair(t, r.dir, "dispatch.pub.pem")
 	r.extra = []string{"--dispatch-key", pubPath}
 	r.startAgent()
 	r.sub.await(10*time.Second, "status online", hasStatus(map[string]string{"state": "online"}))
@@ -84,23 +81,6 @@ func TestSignedDispatchOnlyReleasesHold(t *testing.T) {
 		t.Fatalf("a signed resolved did not release: %v\n%s", err, r.agent.log())
 	}
 	r.play("+100ms END\n")
-}
-
-func newDispatchKey(t *testing.T, dir string) (ed25519.PrivateKey, string) {
-	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pem, err := dsse.MarshalPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "dispatch.pub.pem")
-	if err := os.WriteFile(path, pem, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return priv, path
 }
 
 func signDispatch(t *testing.T, d envelope.Dispatch, key ed25519.PrivateKey) []byte {

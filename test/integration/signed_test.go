@@ -29,7 +29,7 @@ func TestSignedWatchlistSurvivesRestartWithBrokerDown(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, nil)
 	r.addPANs(listedPayee)
-	bank, pubPath := newSigner(t, r.dir)
+	bank, pubPath := newKeyPair(t, r.dir, "bank-it.pub.pem")
 	r.extra = []string{"--trust-key", pubPath}
 	r.startAgent()
 	r.sub.await(10*time.Second, "status online", hasStatus(map[string]string{"state": "online"}))
@@ -71,7 +71,10 @@ expect HOLD reason=risk_high within 2s
 `, acct)
 }
 
-func newSigner(t *testing.T, dir string) (ed25519.PrivateKey, string) {
+// newKeyPair makes an Ed25519 key and writes its public half as PEM to
+// dir/name, as tgctl keygen does, for the agent's --*-key flags.
+func newKeyPair(t *testing.T, dir, name string) (ed25519.PrivateKey, string) {
+	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +83,7 @@ func newSigner(t *testing.T, dir string) (ed25519.PrivateKey, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "bank-it.pub.pem")
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, pem, 0o644); err != nil {
 		t.Fatal(err)
 	}
