@@ -17,8 +17,8 @@ import (
 // A held card or payee seen at another terminal within the follow window
 // raises a follow-up incident as well.
 func (s *Service) HandleAlert(ctx context.Context, a envelope.Alert) error {
-	if err := incident.ValidateAlert(a); err != nil {
-		return fmt.Errorf("service: alert %s: %w (%w)", a.ID, err, ingest.ErrRejected)
+	if err := validAlert(a); err != nil {
+		return err
 	}
 	var ch changes
 	err := s.tx(ctx, func(q store.Queries) error {
@@ -29,6 +29,15 @@ func (s *Service) HandleAlert(ctx context.Context, a envelope.Alert) error {
 		return fmt.Errorf("service: alert %s: %w", a.ID, err)
 	}
 	s.announce(&ch)
+	return nil
+}
+
+// validAlert refuses an alert no transaction should see, for good: the
+// broker is told it was handled (ingest.ErrRejected).
+func validAlert(a envelope.Alert) error {
+	if err := incident.ValidateAlert(a); err != nil {
+		return fmt.Errorf("service: alert %s: %w (%w)", a.ID, err, ingest.ErrRejected)
+	}
 	return nil
 }
 

@@ -2,10 +2,8 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
-	"github.com/transferguard/transferguard/dispatch/incident"
 	"github.com/transferguard/transferguard/dispatch/ingest"
 	"github.com/transferguard/transferguard/dispatch/store"
 )
@@ -91,9 +89,7 @@ func (s *Service) apply(ctx context.Context, q store.Queries, m ingest.Message, 
 func validate(m ingest.Message) error {
 	switch {
 	case m.Alert != nil:
-		if err := incident.ValidateAlert(*m.Alert); err != nil {
-			return fmt.Errorf("service: alert %s: %w (%w)", m.Alert.ID, err, ingest.ErrRejected)
-		}
+		return validAlert(*m.Alert)
 	case m.Session != nil:
 		return validSession(*m.Session)
 	}
