@@ -11,6 +11,7 @@ import (
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/drivers/screenproc"
+	"github.com/transferguard/transferguard/internal/ctxtime"
 	"github.com/transferguard/transferguard/ui/pipe"
 	"github.com/transferguard/transferguard/ui/samples"
 	"github.com/transferguard/transferguard/ui/screens"
@@ -56,10 +57,7 @@ func runConnected(ctx context.Context, o options, g *screens.Game, link *agentLi
 				backoff = minRetry
 			}
 		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(backoff):
-		}
+		ctxtime.Sleep(ctx, backoff) // the loop's condition sees a cancel
 		backoff = min(2*backoff, maxRetry)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
+	"github.com/transferguard/transferguard/internal/ctxtime"
 )
 
 // PG carries events between instances that share a PostgreSQL database:
@@ -89,10 +90,7 @@ func (p *PG) forever(ctx context.Context, what string, loop func(context.Context
 			return
 		}
 		p.log.Warn().Err(err).Str("loop", what).Msg("feed relay connection lost; reconnecting")
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
+		ctxtime.Sleep(ctx, time.Second) // the loop sees a cancel
 	}
 }
 

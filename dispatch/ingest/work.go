@@ -8,6 +8,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/transferguard/transferguard/agent/wire"
+	"github.com/transferguard/transferguard/internal/ctxtime"
 )
 
 // BatchHandler is a Handler that also takes several messages at once and
@@ -169,10 +170,8 @@ func (cl *Client) settle(ctx context.Context, m mqtt.Message, d Message, err err
 			break
 		}
 		cl.log.Warn().Err(err).Str("topic", m.Topic()).Int("try", try).Msg("message not stored; retrying")
-		select {
-		case <-ctx.Done():
+		if !ctxtime.Sleep(ctx, wait) {
 			return
-		case <-time.After(wait):
 		}
 		wait = min(2*wait, retryMax)
 		err = cl.handle(ctx, d)

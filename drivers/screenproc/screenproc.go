@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/transferguard/transferguard/internal/ctxtime"
 )
 
 // States reported to Config.OnState; the agent publishes them as ui=up|down.
@@ -88,10 +89,8 @@ func (p *Proc) Run(ctx context.Context) error {
 			backoff = p.cfg.MinBackoff
 		}
 		p.log.Warn().Err(err).Dur("retry_in", backoff).Msg("screen process ended")
-		select {
-		case <-ctx.Done():
+		if !ctxtime.Sleep(ctx, backoff) {
 			return nil
-		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, p.cfg.MaxBackoff)
 	}
