@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -68,15 +69,26 @@ func StartConf(t testing.TB, scheme string, conf func(port int) string) *Broker 
 		t.Fatal("mosquittotest: mosquitto not found on PATH or in /usr/sbin; " +
 			"install it (apt-get install mosquitto): MQTT tests need a real broker")
 	}
-	b := &Broker{t: t, bin: bin, port: freePort(t), scheme: scheme}
-	b.conf = filepath.Join(t.TempDir(), "mosquitto.conf")
-	if err := os.WriteFile(b.conf, []byte(conf(b.port)), 0o644); err != nil {
-		t.Fatalf("mosquittotest: write config: %v", err)
-	}
+	b := &Broker{t: t, bin: bin, scheme: scheme, conf: filepath.Join(t.TempDir(), "mosquitto.conf")}
 	t.Cleanup(b.Stop)
-	b.start()
-	return b
+	for try := 1; ; try++ {
+		b.port = freePort(t)
+		if err := os.WriteFile(b.conf, []byte(conf(b.port)), 0o644); err != nil {
+			t.Fatalf("mosquittotest: write config: %v", err)
+		}
+		err := b.start()
+		if err == nil {
+			return b
+		}
+		if try == portTries {
+			t.Fatalf("mosquittotest: %v (%d ports tried)", err, try)
+		}
+	}
 }
+
+// portTries bounds how often a broker looks for another port when the one
+// it picked was taken before it could bind it.
+const portTries = 5
 
 // find returns the mosquitto binary, or "".
 func find() string {
@@ -109,13 +121,16 @@ func (b *Broker) URL() string { return b.scheme + "://" + b.Addr() }
 // SSLURL is the address as ssl://host:port, for a TLS listener.
 func (b *Broker) SSLURL() string { return "ssl://" + b.Addr() }
 
-// start launches the process and waits for the port.
-func (b *Broker) start() {
+// start launches the process and waits until it accepts connections on
+// its port. It fails the test when mosquitto cannot start, and returns an
+// error when the port was taken by another process first (the caller may
+// try another).
+func (b *Broker) start() error {
 	b.t.Helper()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.cmd != nil {
-		return
+		return nil
 	}
 	cmd := exec.Command(b.bin, "-c", b.conf)
 	stderr := &bytes.Buffer{}
@@ -126,21 +141,30 @@ func (b *Broker) start() {
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
 	b.cmd, b.stderr, b.done = cmd, stderr, done
+	taken := fmt.Errorf("port %d taken by another process", b.port)
 	deadline := time.Now().Add(startTimeout)
 	for time.Now().Before(deadline) {
 		select {
 		case <-done:
 			b.cmd = nil
+			if strings.Contains(stderr.String(), "in use") {
+				return taken
+			}
 			b.t.Fatalf("mosquittotest: mosquitto exited at start: %s", stderr.String())
 		default:
 		}
 		if c, err := net.DialTimeout("tcp", b.Addr(), 200*time.Millisecond); err == nil {
 			_ = c.Close()
-			return
+			if ours, err := listensOn(cmd.Process.Pid, b.port); err != nil || ours {
+				return nil // err: /proc unreadable, nothing to compare
+			}
+			b.stopLocked()
+			return taken
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	b.t.Fatalf("mosquittotest: port %d not accepting after %v: %s", b.port, startTimeout, stderr.String())
+	return nil
 }
 
 // Stop terminates the broker (SIGTERM, then SIGKILL after 2 s); clients see
@@ -148,6 +172,11 @@ func (b *Broker) start() {
 func (b *Broker) Stop() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.stopLocked()
+}
+
+// stopLocked is Stop with b.mu held.
+func (b *Broker) stopLocked() {
 	if b.cmd == nil {
 		return
 	}
@@ -166,5 +195,7 @@ func (b *Broker) Stop() {
 func (b *Broker) Restart() {
 	b.t.Helper()
 	b.Stop()
-	b.start()
+	if err := b.start(); err != nil {
+		b.t.Fatalf("mosquittotest: restart: %v", err)
+	}
 }
