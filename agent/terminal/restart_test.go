@@ -44,6 +44,11 @@ func TestSnapshotHoldsNoWholeNumber(t *testing.T) {
 		if m := longDigits.Find(b); m != nil {
 			t.Errorf("record %s holds a whole number %s", name, m)
 		}
+		for _, whole := range []string{listedPayee, "6222021234563445"} {
+			if bytes.Contains(b, []byte(whole)) {
+				t.Errorf("record %s holds the whole number %s", name, whole)
+			}
+		}
 		if !strings.Contains(string(b), "621700*********7776") || !strings.Contains(string(b), "622202******3445") {
 			t.Errorf("record %s lacks the masked card or payee: %s", name, b)
 		}
