@@ -200,17 +200,6 @@ func choicesSQL(from, to time.Time, sites []string) (string, []any) {
 	) counted GROUP BY site, choice ORDER BY site, choice`, args
 }
 
-// countChoice adds a newly stored session record to choice_counts; it
-// runs in the transaction that stores the record.
-func (q Queries) countChoice(ctx context.Context, site, choice string, ts int64) error {
-	_, err := q.exec(ctx, `INSERT INTO choice_counts (hour, site, choice, n) VALUES (?, ?, ?, 1)
-		ON CONFLICT (hour, site, choice) DO UPDATE SET n = choice_counts.n + 1`, ts/hourMS, site, choice)
-	if err != nil {
-		return fmt.Errorf("store: count choice: %w", err)
-	}
-	return nil
-}
-
 // SessionRecordsBetween streams the session records published in
 // [from, to) at the given sites, oldest first, to fn: each body as
 // stored (the JSON an agent published) with the outcome of its alert's

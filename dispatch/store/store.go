@@ -99,7 +99,12 @@ func (s *Store) Tx(ctx context.Context, fn func(q Queries) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(Queries{q: tx, d: s.d}); err != nil {
+	q := Queries{q: tx, d: s.d, tally: choiceTally{}}
+	if err := fn(q); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := q.flushChoices(ctx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -121,6 +126,9 @@ type querier interface {
 type Queries struct {
 	q querier
 	d Dialect
+	// tally gathers a transaction's choice counts, written at its end
+	// (choices.go); nil outside a transaction.
+	tally choiceTally
 }
 
 // rebind turns ? placeholders into $1, $2… for PostgreSQL.
