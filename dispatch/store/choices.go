@@ -36,7 +36,7 @@ func (q Queries) countChoice(ctx context.Context, site, choice string, ts int64)
 
 // flushChoices writes the transaction's tally, in key order.
 func (q Queries) flushChoices(ctx context.Context) error {
-	if q.tally == nil || len(q.tally) == 0 {
+	if len(q.tally) == 0 {
 		return nil
 	}
 	keys := make([]choiceKey, 0, len(q.tally))
