@@ -3,7 +3,6 @@
 package sim
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/scenario"
 	"github.com/transferguard/transferguard/agent/wire"
+	"github.com/transferguard/transferguard/internal/syncbuf"
 )
 
 // fakeAgent is the agent's end of the pty: it decodes what the player
@@ -38,7 +38,7 @@ type fakeAgent struct {
 }
 
 // newPair opens a pty, a Player on its master and a fakeAgent on its slave.
-func newPair(t *testing.T, opt Options, setup func(*fakeAgent)) (*Player, *fakeAgent, *syncBuf) {
+func newPair(t *testing.T, opt Options, setup func(*fakeAgent)) (*Player, *fakeAgent, *syncbuf.Buffer) {
 	t.Helper()
 	pt, err := OpenPTY("")
 	if err != nil {
@@ -53,7 +53,7 @@ func newPair(t *testing.T, opt Options, setup func(*fakeAgent)) (*Player, *fakeA
 		setup(a)
 	}
 	go a.serve()
-	out := &syncBuf{}
+	out := &syncbuf.Buffer{}
 	if opt.Out == nil {
 		opt.Out = out
 	}
@@ -137,23 +137,6 @@ func (a *fakeAgent) received() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return append([]string(nil), a.raws...)
-}
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func steps(t *testing.T, text string) []scenario.Step {

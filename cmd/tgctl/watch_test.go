@@ -1,39 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/transferguard/transferguard/internal/mosquittotest"
+	"github.com/transferguard/transferguard/internal/syncbuf"
 )
 
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // waitFor waits until the buffer holds want.
-func waitFor(t *testing.T, b *syncBuffer, want string) {
+func waitFor(t *testing.T, b *syncbuf.Buffer, want string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(b.String(), want) {
@@ -87,7 +68,7 @@ func TestWatchFollowsFleet(t *testing.T) {
 	saved := interrupted
 	interrupted = func() (context.Context, context.CancelFunc) { return ctx, cancel }
 	defer func() { cancel(); interrupted = saved }()
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	done := make(chan int)
 	go func() { done <- run([]string{"watch", "--broker", broker.URL(), "--timeout", "5s"}, &out, &errOut) }()
 

@@ -3,7 +3,6 @@
 package screenproc
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,32 +21,15 @@ import (
 
 	"github.com/transferguard/transferguard/agent/screen"
 	"github.com/transferguard/transferguard/agent/wire"
+	"github.com/transferguard/transferguard/internal/syncbuf"
 	"github.com/transferguard/transferguard/ui/pipe"
 )
 
 // These tests run a Listener on a real unix socket (or loopback TCP) and
 // connect to it with the codec tgscreen uses (ui/pipe) over Dial.
 
-// syncBuffer is a log sink the test can read while the listener writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // waitLog waits until the listener has logged msg.
-func (s *syncBuffer) waitLog(t *testing.T, msg string) {
+func waitLog(t *testing.T, s *syncbuf.Buffer, msg string) {
 	t.Helper()
 	for range 500 {
 		if strings.Contains(s.String(), msg) {
@@ -59,9 +40,9 @@ func (s *syncBuffer) waitLog(t *testing.T, msg string) {
 	t.Fatalf("log never said %q; log:\n%s", msg, s.String())
 }
 
-func listenAt(t *testing.T, cfg ListenConfig, w *watcher) (*Listener, *syncBuffer) {
+func listenAt(t *testing.T, cfg ListenConfig, w *watcher) (*Listener, *syncbuf.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg.OnState, cfg.OnShown = w.onState, w.onShown
 	l, err := Listen(cfg, zerolog.New(logs))
 	if err != nil {
@@ -226,7 +207,7 @@ func TestListenerRefusesASecondScreen(t *testing.T) {
 	second := connect(t, l.Addr(), "")
 	_ = second.w.Ready() // may already find the connection closed
 	second.refused(t)
-	logs.waitLog(t, "screen refused: another screen is connected")
+	waitLog(t, logs, "screen refused: another screen is connected")
 
 	l.Show(screen.Screen{Seq: 2, Name: wire.ScreenReminder})
 	if s := first.next(t); s.Seq != 2 {
@@ -252,7 +233,7 @@ func TestListenerOverTCPNeedsTheToken(t *testing.T) {
 	wrong := connect(t, l.Addr(), strings.Repeat("0", 64))
 	_ = wrong.w.Ready()
 	wrong.refused(t)
-	logs.waitLog(t, "screen refused: no valid token")
+	waitLog(t, logs, "screen refused: no valid token")
 
 	raw, err := net.Dial("tcp", l.Addr().Address) // no hello at all
 	if err != nil {
@@ -437,7 +418,7 @@ func TestListenerBoundsSilentConnections(t *testing.T) {
 	if _, err := extra.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
 		t.Errorf("connection %d past the bound: read %v, want it closed at once (EOF)", maxConns+1, err)
 	}
-	logs.waitLog(t, "screen refused: too many connections waiting")
+	waitLog(t, logs, "screen refused: too many connections waiting")
 	for _, c := range silent {
 		c.Close()
 	}

@@ -50,7 +50,7 @@ func TestAckAfterBoundWhenConsumerStalls(t *testing.T) {
 	if r := p.expect(t); r.Type != "ACK" || r.Value("ref") != "7" {
 		t.Fatalf("got %s %v, want ACK ref=7", r.Type, r.Fields)
 	}
-	if a.logs.count("frame not processed in time; acknowledged anyway") != 1 {
+	if count(a.logs, "frame not processed in time; acknowledged anyway") != 1 {
 		t.Error("the late ACK was not logged")
 	}
 }

@@ -119,7 +119,7 @@ func TestSendWhileClosedIsDropped(t *testing.T) {
 	if got := show(p.expect(t)); got != "ACK ref=1" {
 		t.Errorf("first frame from the agent %q, want ACK ref=1 (SCREEN queued while closed must be dropped)", got)
 	}
-	if n := a.logs.count("outbound frames dropped"); n != 1 {
+	if n := count(a.logs, "outbound frames dropped"); n != 1 {
 		t.Errorf("%d log lines about dropped frames, want 1", n)
 	}
 }
@@ -130,10 +130,10 @@ func TestMissingDeviceRetriedWithoutSpinning(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	// Backoff 5 ms doubling to 40 ms: about 10 attempts; a spinning loop
 	// would make thousands.
-	if n := a.logs.count("serial device retry"); n < 2 || n > 100 {
+	if n := count(a.logs, "serial device retry"); n < 2 || n > 100 {
 		t.Errorf("%d open attempts in 300 ms, want a handful", n)
 	}
-	if n := a.logs.count("serial device unavailable"); n != 1 {
+	if n := count(a.logs, "serial device unavailable"); n != 1 {
 		t.Errorf("%d warnings about the missing device, want 1", n)
 	}
 	p := newPeer(t)
@@ -173,10 +173,10 @@ func TestDeviceVanishesAndReturns(t *testing.T) {
 	if got := show(a.expectDelivered(t)); got != "FUNC fn=TRANSFER" {
 		t.Errorf("delivered %q, want FUNC fn=TRANSFER", got)
 	}
-	if n := a.logs.count("serial device lost"); n != 1 {
+	if n := count(a.logs, "serial device lost"); n != 1 {
 		t.Errorf("%d log lines about the lost device, want 1", n)
 	}
-	if n := a.logs.count("serial device unavailable"); n != 0 {
+	if n := count(a.logs, "serial device unavailable"); n != 0 {
 		t.Errorf("%d log lines about failed reopens, want 0 (the loss was logged)", n)
 	}
 }

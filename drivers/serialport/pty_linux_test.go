@@ -3,7 +3,6 @@ package serialport
 import (
 	"golang.org/x/sys/unix"
 
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/wire"
+	"github.com/transferguard/transferguard/internal/syncbuf"
 )
 
 // wait bounds every expectation in these tests; nothing normally takes
@@ -137,23 +137,9 @@ func (p *peer) link(t testing.TB, path string) {
 	p.mu.Unlock()
 }
 
-// syncBuffer collects log lines from Run's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
 // count returns how many log lines carry message msg.
-func (b *syncBuffer) count(msg string) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.Count(b.buf.String(), `"message":"`+msg+`"`)
+func count(logs *syncbuf.Buffer, msg string) int {
+	return strings.Count(logs.String(), `"message":"`+msg+`"`)
 }
 
 // agent is a running Port with its delivery channel and state changes.
@@ -161,14 +147,14 @@ type agent struct {
 	port  *Port
 	out   chan frame.Frame
 	state chan bool
-	logs  *syncBuffer
+	logs  *syncbuf.Buffer
 }
 
 // startPort runs a Port on path until the test ends, and checks that Run
 // returns nil promptly on cancel.
 func startPort(t testing.TB, path string, tune ...func(*Config)) *agent {
 	t.Helper()
-	a := &agent{out: make(chan frame.Frame, 64), state: make(chan bool, 64), logs: &syncBuffer{}}
+	a := &agent{out: make(chan frame.Frame, 64), state: make(chan bool, 64), logs: &syncbuf.Buffer{}}
 	cfg := Config{Path: path, MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond,
 		OnState: func(open bool) { a.state <- open }}
 	for _, f := range tune {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/transferguard/transferguard/agent/frame"
+	"github.com/transferguard/transferguard/internal/syncbuf"
 	"github.com/transferguard/transferguard/sim"
 )
 
@@ -167,7 +168,7 @@ func runTgsim(t *testing.T, r *rig, scenario string) ([]byte, []byte, int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, filepath.Join(bin, "tgsim"), "--pty", r.link, "--json", "--quiet", "--wait", "30s", scenario)
-	var out, stderr syncBuf
+	var out, stderr syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/transferguard/transferguard/internal/mosquittotest"
+	"github.com/transferguard/transferguard/internal/syncbuf"
 	"github.com/transferguard/transferguard/sim"
 )
 
@@ -41,7 +41,7 @@ type rig struct {
 	config   string
 	pty      *sim.PTY
 	player   *sim.Player
-	out      *syncBuf // what the player printed
+	out      *syncbuf.Buffer // what the player printed
 	agent    *agent
 	logs     []string // stderr files of every agent run
 	pans     []string // whole numbers the controller sent, which must leak nowhere
@@ -81,7 +81,7 @@ func (r *rig) plug() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.pty, r.out = pt, &syncBuf{}
+	r.pty, r.out = pt, &syncbuf.Buffer{}
 	r.player = sim.New(context.Background(), pt, sim.Options{Out: r.out, Quiet: true})
 }
 
@@ -251,23 +251,6 @@ func (a *agent) log() string {
 	}
 	b, _ := os.ReadFile(a.logPath)
 	return string(b)
-}
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func itoa(n int) string { return string(rune('0' + n%10)) }
