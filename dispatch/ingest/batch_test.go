@@ -242,24 +242,9 @@ func TestFailedMessageOfABatchIsRetriedAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	for _, q := range []string{`CREATE TABLE trip (n INTEGER)`, `INSERT INTO trip VALUES (1)`,
+	failed, size := tripUntilFirstFailure(t, db, rec, nil,
 		`CREATE TRIGGER trip BEFORE INSERT ON incidents WHEN NEW.alert_id = 'A3' AND EXISTS (SELECT 1 FROM trip)
-		 BEGIN SELECT RAISE(ABORT, 'tripped'); END`} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var failed, size atomic.Int64
-	rec.batches = func(msgs []ingest.Message, errs []error) {
-		for _, err := range errs {
-			if err != nil && failed.Add(1) == 1 {
-				size.Store(int64(len(msgs)))
-				if _, err := db.Exec(`DELETE FROM trip`); err != nil {
-					t.Error(err)
-				}
-			}
-		}
-	}
+		 BEGIN SELECT RAISE(ABORT, 'tripped'); END`)
 	ag := agent(t, b.URL())
 	time.Sleep(300 * time.Millisecond)
 	const n = 30
@@ -268,4 +253,36 @@ func TestFailedMessageOfABatchIsRetriedAlone(t *testing.T) {
 	if failed.Load() != 1 || size.Load() < 2 {
 		t.Fatalf("%d messages failed in batches (the first of %d messages), want 1 in a batch of several", failed.Load(), size.Load())
 	}
+}
+
+// tripUntilFirstFailure arms a store fault on db: a table trip with one
+// row, and the statements (a trigger that fails while trip has a row).
+// It counts the messages that fail in batches; the first failure empties
+// trip, so later tries succeed, and size keeps that batch's length. check,
+// when given, sees every failed message.
+func tripUntilFirstFailure(t *testing.T, db *sql.DB, rec *recorder, check func(ingest.Message, error), arm ...string) (failed, size *atomic.Int64) {
+	t.Helper()
+	for _, q := range append([]string{`CREATE TABLE trip (n INTEGER)`, `INSERT INTO trip VALUES (1)`}, arm...) {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed, size = new(atomic.Int64), new(atomic.Int64)
+	rec.batches = func(msgs []ingest.Message, errs []error) {
+		for n, err := range errs {
+			if err == nil {
+				continue
+			}
+			if check != nil {
+				check(msgs[n], err)
+			}
+			if failed.Add(1) == 1 {
+				size.Store(int64(len(msgs)))
+				if _, err := db.Exec(`DELETE FROM trip`); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}
+	return failed, size
 }

@@ -5,7 +5,6 @@ package ingest_test
 import (
 	"database/sql"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,29 +56,16 @@ func TestBatchWhoseCommitFailsIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	for _, q := range []string{`CREATE TABLE trip (n INTEGER)`, `INSERT INTO trip VALUES (1)`,
+	onlyAlerts := func(m ingest.Message, err error) {
+		if m.Alert == nil {
+			t.Errorf("%s failed, but only incidents trip the commit: %v", kindOf(m), err)
+		}
+	}
+	failed, size := tripUntilFirstFailure(t, db, rec, onlyAlerts,
 		`CREATE FUNCTION trip() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
 		   IF EXISTS (SELECT 1 FROM trip) THEN RAISE EXCEPTION 'tripped at commit'; END IF; RETURN NULL; END $$`,
 		`CREATE CONSTRAINT TRIGGER trip AFTER INSERT ON incidents DEFERRABLE INITIALLY DEFERRED
-		 FOR EACH ROW EXECUTE FUNCTION trip()`} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var failed, size atomic.Int64
-	rec.batches = func(msgs []ingest.Message, errs []error) {
-		for n, err := range errs {
-			if err != nil && msgs[n].Alert == nil {
-				t.Errorf("%s failed, but only incidents trip the commit: %v", kindOf(msgs[n]), err)
-			}
-			if err != nil && failed.Add(1) == 1 {
-				size.Store(int64(len(msgs)))
-				if _, err := db.Exec(`DELETE FROM trip`); err != nil {
-					t.Error(err)
-				}
-			}
-		}
-	}
+		 FOR EACH ROW EXECUTE FUNCTION trip()`)
 	ag := agent(t, b.URL())
 	time.Sleep(300 * time.Millisecond)
 	const n = 30
