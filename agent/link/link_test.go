@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/transferguard/transferguard/agent/agenttest"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/wire"
 )
@@ -19,18 +20,6 @@ func decode(t *testing.T, in string) []frame.Result {
 		out = append(out, r)
 	})
 	return out
-}
-
-// enc writes frames of type typ with seq and fields.
-func enc(t *testing.T, seq uint16, typ wire.FrameType, kv ...string) string {
-	t.Helper()
-	f := frame.New(typ, kv...)
-	f.Seq = seq
-	b, err := frame.Encode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // show renders a reply and the deliver flag, as "ACK ref=3 +" or "NAK ref= reason=CRC -".
@@ -51,33 +40,33 @@ func TestReceive(t *testing.T) {
 		in   func(t *testing.T) string
 		want []string
 	}{
-		{"valid known", func(t *testing.T) string { return enc(t, 3, "HB", "up", "5") }, []string{"ACK ref=3 +"}},
+		{"valid known", func(t *testing.T) string { return agenttest.Wire(t, 3, "HB", "up", "5") }, []string{"ACK ref=3 +"}},
 		{"every controller type", func(t *testing.T) string {
 			var b strings.Builder
 			for i, typ := range []wire.FrameType{"HELLO", "HB", "START", "FUNC", "PAYEE", "AMOUNT", "CONFIRM", "CANCEL", "DONE", "END", "SENSOR", "KEY", "PANIC"} {
-				b.WriteString(enc(t, uint16(i), typ))
+				b.WriteString(agenttest.Wire(t, uint16(i), typ))
 			}
 			return b.String()
 		}, []string{"ACK ref=0 +", "ACK ref=1 +", "ACK ref=2 +", "ACK ref=3 +", "ACK ref=4 +", "ACK ref=5 +", "ACK ref=6 +",
 			"ACK ref=7 +", "ACK ref=8 +", "ACK ref=9 +", "ACK ref=10 +", "ACK ref=11 +", "ACK ref=12 +"}},
-		{"unknown type", func(t *testing.T) string { return enc(t, 4, "REBOOT") }, []string{"NAK ref=4 reason=UNKNOWN_TYPE -"}},
-		{"agent type from controller", func(t *testing.T) string { return enc(t, 5, "HOLD", "sid", "1") }, []string{"NAK ref=5 reason=UNKNOWN_TYPE -"}},
+		{"unknown type", func(t *testing.T) string { return agenttest.Wire(t, 4, "REBOOT") }, []string{"NAK ref=4 reason=UNKNOWN_TYPE -"}},
+		{"agent type from controller", func(t *testing.T) string { return agenttest.Wire(t, 5, "HOLD", "sid", "1") }, []string{"NAK ref=5 reason=UNKNOWN_TYPE -"}},
 		{"ACK and NAK are not answered", func(t *testing.T) string {
-			return enc(t, 5, "ACK", "ref", "1") + enc(t, 6, "NAK", "ref", "2", "reason", "CRC")
+			return agenttest.Wire(t, 5, "ACK", "ref", "1") + agenttest.Wire(t, 6, "NAK", "ref", "2", "reason", "CRC")
 		}, []string{" -", " -"}},
-		{"unknown key is fine", func(t *testing.T) string { return enc(t, 6, "END", "future", "x") }, []string{"ACK ref=6 +"}},
+		{"unknown key is fine", func(t *testing.T) string { return agenttest.Wire(t, 6, "END", "future", "x") }, []string{"ACK ref=6 +"}},
 		{"bad crc", func(*testing.T) string { return "$TG1,7,END*0000\r\n" }, []string{"NAK ref=7 reason=CRC -"}},
 		{"syntax no seq", func(*testing.T) string { return "$junk\r\n" }, []string{"NAK ref= reason=SYNTAX -"}},
 		{"too long", func(*testing.T) string { return "$TG1,8,X,k=" + strings.Repeat("v", 600) + "\n" }, []string{"NAK ref=8 reason=TOO_LONG -"}},
 		{"retransmission", func(t *testing.T) string {
-			return enc(t, 9, "AMOUNT", "minor", "100") + enc(t, 9, "AMOUNT", "minor", "100")
+			return agenttest.Wire(t, 9, "AMOUNT", "minor", "100") + agenttest.Wire(t, 9, "AMOUNT", "minor", "100")
 		}, []string{"ACK ref=9 +", "ACK ref=9 -"}},
 		{"same seq other bytes", func(t *testing.T) string {
-			return enc(t, 10, "AMOUNT", "minor", "100") + enc(t, 10, "AMOUNT", "minor", "200")
+			return agenttest.Wire(t, 10, "AMOUNT", "minor", "100") + agenttest.Wire(t, 10, "AMOUNT", "minor", "200")
 		}, []string{"ACK ref=10 +", "ACK ref=10 +"}},
-		{"same bytes other seq", func(t *testing.T) string { return enc(t, 11, "CONFIRM") + enc(t, 12, "CONFIRM") },
+		{"same bytes other seq", func(t *testing.T) string { return agenttest.Wire(t, 11, "CONFIRM") + agenttest.Wire(t, 12, "CONFIRM") },
 			[]string{"ACK ref=11 +", "ACK ref=12 +"}},
-		{"refused frame is not remembered", func(t *testing.T) string { return enc(t, 13, "NOPE") + enc(t, 13, "NOPE") },
+		{"refused frame is not remembered", func(t *testing.T) string { return agenttest.Wire(t, 13, "NOPE") + agenttest.Wire(t, 13, "NOPE") },
 			[]string{"NAK ref=13 reason=UNKNOWN_TYPE -", "NAK ref=13 reason=UNKNOWN_TYPE -"}},
 	}
 	for _, tt := range tests {
@@ -96,16 +85,16 @@ func TestReceive(t *testing.T) {
 
 func TestReceiveWindow(t *testing.T) {
 	l := New()
-	first := decode(t, enc(t, 0, "HB", "up", "0"))[0]
+	first := decode(t, agenttest.Wire(t, 0, "HB", "up", "0"))[0]
 	l.Receive(first)
 	for i := 1; i < Window; i++ {
-		l.Receive(decode(t, enc(t, uint16(i), "HB", "up", fmt.Sprint(i)))[0])
+		l.Receive(decode(t, agenttest.Wire(t, uint16(i), "HB", "up", fmt.Sprint(i)))[0])
 	}
 	if _, deliver := l.Receive(first); deliver {
 		t.Errorf("frame %d frames back delivered again, want dropped", Window)
 	}
-	l.Receive(decode(t, enc(t, Window, "HB", "up", "x"))[0])
-	l.Receive(decode(t, enc(t, Window+1, "HB", "up", "y"))[0])
+	l.Receive(decode(t, agenttest.Wire(t, Window, "HB", "up", "x"))[0])
+	l.Receive(decode(t, agenttest.Wire(t, Window+1, "HB", "up", "y"))[0])
 	// The re-ACKed copy of first must not have refreshed its slot.
 	if reply, deliver := l.Receive(first); !deliver || reply.Value("ref") != "0" {
 		t.Errorf("frame %d frames back: got %s, want ACK ref=0 delivered", Window+1, show(reply, deliver))
@@ -114,8 +103,8 @@ func TestReceiveWindow(t *testing.T) {
 
 func TestReceiveHelloRestartsWindow(t *testing.T) {
 	l := New()
-	hello := enc(t, 0, "HELLO", "proto", "1")
-	start := enc(t, 1, "START", "channel", "ATM")
+	hello := agenttest.Wire(t, 0, "HELLO", "proto", "1")
+	start := agenttest.Wire(t, 1, "START", "channel", "ATM")
 	var got []string
 	// First run, a lost ACK of HELLO, then the controller reboots and
 	// sends the same bytes again: a HELLO is always acted on (CONTRACT

@@ -112,22 +112,7 @@ func (c *client) refused(t *testing.T) {
 	}
 }
 
-func runListener(t *testing.T, l *Listener) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- l.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run returned %v after cancel, want nil", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not return after cancel")
-		}
-	})
-}
+func runListener(t *testing.T, l *Listener) { t.Cleanup(runUntilStop(t, l.Run)) }
 
 func TestListenerShowsOnConnectAndAgainAfterReconnect(t *testing.T) {
 	w := newWatcher()

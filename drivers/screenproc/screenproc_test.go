@@ -104,10 +104,14 @@ func fakeConfig(t *testing.T, w *watcher) Config {
 		MaxBackoff: 50 * time.Millisecond, OnState: w.onState, OnShown: w.onShown, Stderr: io.Discard}
 }
 
-func start(t *testing.T, p *Proc) (stop func()) {
+func start(t *testing.T, p *Proc) (stop func()) { return runUntilStop(t, p.Run) }
+
+// runUntilStop runs run on its own goroutine; stop cancels it and checks
+// that it returns nil within 5 s, as every Run must on cancel.
+func runUntilStop(t *testing.T, run func(context.Context) error) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
+	go func() { done <- run(ctx) }()
 	return func() {
 		cancel()
 		select {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/transferguard/transferguard/agent/agenttest"
 	"github.com/transferguard/transferguard/agent/frame"
 	"github.com/transferguard/transferguard/agent/wire"
 )
@@ -18,7 +19,7 @@ func TestAckWaitsForProcessing(t *testing.T) {
 	a := startPort(t, path, func(c *Config) { c.AckWhenProcessed = 5 * time.Second })
 	a.expectState(t, true)
 
-	p.write(t, enc(t, 1, "PANIC")+enc(t, 2, "XYZ"))
+	p.write(t, agenttest.Wire(t, 1, "PANIC")+agenttest.Wire(t, 2, "XYZ"))
 	f := a.expectDelivered(t)
 	if f.Type != "PANIC" {
 		t.Fatalf("delivered %s, want PANIC", f.Type)
@@ -45,7 +46,7 @@ func TestAckAfterBoundWhenConsumerStalls(t *testing.T) {
 	p.link(t, path)
 	a := startPort(t, path, func(c *Config) { c.AckWhenProcessed = 30 * time.Millisecond })
 	a.expectState(t, true)
-	p.write(t, enc(t, 7, "HB", "up", "1"))
+	p.write(t, agenttest.Wire(t, 7, "HB", "up", "1"))
 	a.expectDelivered(t)
 	if r := p.expect(t); r.Type != "ACK" || r.Value("ref") != "7" {
 		t.Fatalf("got %s %v, want ACK ref=7", r.Type, r.Fields)
@@ -65,7 +66,7 @@ func TestAckPrecedesFramesCausedByTheFrame(t *testing.T) {
 	a := startPort(t, path, func(c *Config) { c.AckWhenProcessed = 5 * time.Second })
 	a.expectState(t, true)
 
-	p.write(t, enc(t, 4, wire.Func, "fn", string(wire.FnTransfer)))
+	p.write(t, agenttest.Wire(t, 4, wire.Func, "fn", string(wire.FnTransfer)))
 	a.expectDelivered(t)
 	a.port.Send(frame.New(wire.Hold, "sid", "S", "reason", string(wire.HoldCoolingOff)))
 	a.port.Send(frame.New(wire.Screen, "name", string(wire.ScreenTransferWarning), "sid", "S"))
@@ -93,7 +94,7 @@ func TestNakWhenConsumerRefuses(t *testing.T) {
 	a := startPort(t, path, func(c *Config) { c.AckWhenProcessed = 5 * time.Second })
 	a.expectState(t, true)
 
-	confirm := enc(t, 5, wire.Confirm)
+	confirm := agenttest.Wire(t, 5, wire.Confirm)
 	p.write(t, confirm)
 	a.expectDelivered(t)
 	a.port.Processed(wire.NakNoSession)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/transferguard/transferguard/agent/agenttest"
 )
 
 // BenchmarkFrameToAck measures, over a pty, the time from the controller
@@ -18,7 +20,7 @@ func BenchmarkFrameToAck(b *testing.B) {
 	}()
 	frames := make([]string, 256)
 	for i := range frames {
-		frames[i] = enc(b, uint16(i), "AMOUNT", "minor", strconv.Itoa(100000+i), "cur", "CNY")
+		frames[i] = agenttest.Wire(b, uint16(i), "AMOUNT", "minor", strconv.Itoa(100000+i), "cur", "CNY")
 	}
 	lat := make([]time.Duration, 0, b.N)
 	i := 0

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/transferguard/transferguard/agent/agenttest"
 	"github.com/transferguard/transferguard/agent/frame"
 )
 
@@ -26,9 +27,9 @@ func TestReplies(t *testing.T) {
 		replies   []string
 		delivered []string
 	}{
-		{"valid frame", func(t testing.TB) string { return enc(t, 3, "HB", "up", "5") },
+		{"valid frame", func(t testing.TB) string { return agenttest.Wire(t, 3, "HB", "up", "5") },
 			[]string{"ACK ref=3"}, []string{"HB up=5"}},
-		{"chinese payee", func(t testing.TB) string { return enc(t, 4, "PAYEE", "name", "张三,李四", "new", "1") },
+		{"chinese payee", func(t testing.TB) string { return agenttest.Wire(t, 4, "PAYEE", "name", "张三,李四", "new", "1") },
 			[]string{"ACK ref=4"}, []string{"PAYEE name=张三,李四 new=1"}},
 		{"bad crc", func(testing.TB) string { return "$TG1,5,END*0000\r\n" },
 			[]string{"NAK ref=5 reason=CRC"}, nil},
@@ -36,14 +37,16 @@ func TestReplies(t *testing.T) {
 			[]string{"NAK ref=6 reason=SYNTAX"}, nil},
 		{"too long", func(testing.TB) string { return "$TG1,7,X,k=" + strings.Repeat("v", 600) + "\r\n" },
 			[]string{"NAK ref=7 reason=TOO_LONG"}, nil},
-		{"unknown type", func(t testing.TB) string { return enc(t, 8, "REBOOT") },
+		{"unknown type", func(t testing.TB) string { return agenttest.Wire(t, 8, "REBOOT") },
 			[]string{"NAK ref=8 reason=UNKNOWN_TYPE"}, nil},
-		{"controller ACK is not answered", func(t testing.TB) string { return enc(t, 13, "ACK", "ref", "7") + enc(t, 14, "END") },
+		{"controller ACK is not answered", func(t testing.TB) string {
+			return agenttest.Wire(t, 13, "ACK", "ref", "7") + agenttest.Wire(t, 14, "END")
+		},
 			[]string{"ACK ref=14"}, []string{"END"}},
-		{"duplicate", func(t testing.TB) string { return enc(t, 9, "CONFIRM") + enc(t, 9, "CONFIRM") },
+		{"duplicate", func(t testing.TB) string { return agenttest.Wire(t, 9, "CONFIRM") + agenttest.Wire(t, 9, "CONFIRM") },
 			[]string{"ACK ref=9", "ACK ref=9"}, []string{"CONFIRM"}},
 		{"noise around frames", func(t testing.TB) string {
-			return "\x00\xffAT\r\n" + enc(t, 10, "END") + "junk$TG1,11,HB" + enc(t, 12, "PANIC")
+			return "\x00\xffAT\r\n" + agenttest.Wire(t, 10, "END") + "junk$TG1,11,HB" + agenttest.Wire(t, 12, "PANIC")
 		}, []string{"ACK ref=10", "ACK ref=12"}, []string{"END", "PANIC"}},
 	}
 	for _, tt := range tests {
@@ -67,7 +70,7 @@ func TestReplies(t *testing.T) {
 
 func TestSplitWrites(t *testing.T) {
 	p, a := connected(t)
-	in := "noise" + enc(t, 1, "START", "channel", "ATM", "lang", "zh") + enc(t, 2, "FUNC", "fn", "TRANSFER")
+	in := "noise" + agenttest.Wire(t, 1, "START", "channel", "ATM", "lang", "zh") + agenttest.Wire(t, 2, "FUNC", "fn", "TRANSFER")
 	for i := 0; i < len(in); i += 7 {
 		p.write(t, in[i:min(i+7, len(in))])
 		time.Sleep(time.Millisecond) // let the Port read each piece on its own
@@ -88,7 +91,7 @@ func TestSendStampsInOrder(t *testing.T) {
 	p, a := connected(t)
 	a.port.Send(frame.New("HB", "up", "5"))
 	first := p.expect(t)
-	p.write(t, enc(t, 40, "END"))
+	p.write(t, agenttest.Wire(t, 40, "END"))
 	ack := p.expect(t)
 	a.port.Send(frame.New("HOLD", "sid", "s1", "reason", "watchlist"))
 	hold := p.expect(t)
@@ -115,7 +118,7 @@ func TestSendWhileClosedIsDropped(t *testing.T) {
 	if !a.port.Connected() {
 		t.Fatal("Connected() false after OnState(true)")
 	}
-	p.write(t, enc(t, 1, "HB", "up", "1"))
+	p.write(t, agenttest.Wire(t, 1, "HB", "up", "1"))
 	if got := show(p.expect(t)); got != "ACK ref=1" {
 		t.Errorf("first frame from the agent %q, want ACK ref=1 (SCREEN queued while closed must be dropped)", got)
 	}
@@ -139,7 +142,7 @@ func TestMissingDeviceRetriedWithoutSpinning(t *testing.T) {
 	p := newPeer(t)
 	p.link(t, path)
 	a.expectState(t, true)
-	p.write(t, enc(t, 1, "HELLO", "proto", "1"))
+	p.write(t, agenttest.Wire(t, 1, "HELLO", "proto", "1"))
 	if got := show(p.expect(t)); got != "ACK ref=1" {
 		t.Errorf("reply %q, want ACK ref=1", got)
 	}
@@ -151,7 +154,7 @@ func TestDeviceVanishesAndReturns(t *testing.T) {
 	p1.link(t, path)
 	a := startPort(t, path)
 	a.expectState(t, true)
-	p1.write(t, enc(t, 1, "START", "channel", "ATM"))
+	p1.write(t, agenttest.Wire(t, 1, "START", "channel", "ATM"))
 	p1.expect(t)
 	a.expectDelivered(t)
 
@@ -164,7 +167,7 @@ func TestDeviceVanishesAndReturns(t *testing.T) {
 
 	// The same frame again (its ACK may have been lost in the outage) is
 	// acknowledged but not delivered twice; a new one is delivered.
-	p2.write(t, enc(t, 1, "START", "channel", "ATM")+enc(t, 2, "FUNC", "fn", "TRANSFER"))
+	p2.write(t, agenttest.Wire(t, 1, "START", "channel", "ATM")+agenttest.Wire(t, 2, "FUNC", "fn", "TRANSFER"))
 	for _, want := range []string{"ACK ref=1", "ACK ref=2"} {
 		if got := show(p2.expect(t)); got != want {
 			t.Errorf("reply %q, want %q", got, want)
@@ -188,7 +191,7 @@ func TestAckDoesNotWaitForConsumer(t *testing.T) {
 	for i := range cap(a.out) {
 		a.out <- frame.New("FILL", "i", fmt.Sprint(i))
 	}
-	p.write(t, enc(t, 1, "KEY", "key", "ENTER")+enc(t, 2, "CANCEL"))
+	p.write(t, agenttest.Wire(t, 1, "KEY", "key", "ENTER")+agenttest.Wire(t, 2, "CANCEL"))
 	for _, want := range []string{"ACK ref=1", "ACK ref=2"} {
 		if got := show(p.expect(t)); got != want {
 			t.Errorf("reply %q, want %q", got, want)

@@ -16,7 +16,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/transferguard/transferguard/agent/frame"
-	"github.com/transferguard/transferguard/agent/wire"
 	"github.com/transferguard/transferguard/internal/syncbuf"
 )
 
@@ -222,18 +221,6 @@ func connected(t testing.TB) (*peer, *agent) {
 	a := startPort(t, path)
 	a.expectState(t, true)
 	return p, a
-}
-
-// enc is the wire form of a controller frame.
-func enc(t testing.TB, seq uint16, typ wire.FrameType, kv ...string) string {
-	t.Helper()
-	f := frame.New(typ, kv...)
-	f.Seq = seq
-	b, err := frame.Encode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // makeRaw turns off echo, line editing and output processing on a tty.
